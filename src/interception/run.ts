@@ -7,12 +7,12 @@
 import { ErrorCodes, MizzenError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { buildCapturePlan, type CapturePlan } from './capture.ts';
-import type { FrozenCaptureConfig } from './config.ts';
+import { isTproxy, type FrozenCaptureConfig } from './config.ts';
 import type { Dependencies, IptablesTools } from './deps/dependencies.ts';
 import { environmentBlock, variablesBlock } from './log-config.ts';
 import { cleanupCommands, guardrails, guardrailsCleanup, renderRestore } from './restore.ts';
 import { cleanupRoutes, configureRoutes } from './routes.ts';
-import type { BuiltRule } from './rule.ts';
+import type { BuiltRule, RulePlan } from './rule.ts';
 import { leftoverCleanup, readState, verifyState } from './state.ts';
 import type { FamilyTools } from './tools.ts';
 
@@ -53,7 +53,11 @@ export async function runCapture(o: RunOptions): Promise<CapturePlan> {
         }
       }
       log.info('Performing cleanup of existing iptables');
-      for (const f of families) await cleanup(deps, f.tools, f.rules);
+      // Also undo the other interception mode's rules: TPROXY writes non-jump rules into
+      // mangle's built-in chains, which the leftover scan cannot tell from foreign rules.
+      const other = otherModePlan(cfg);
+      await cleanup(deps, tools.ipv4, [...plan.rules.ipv4, ...other.ipv4]);
+      await cleanup(deps, tools.ipv6, [...plan.rules.ipv6, ...other.ipv6]);
       if (o.routes && cfg.CleanupOnly) await cleanupRoutes(cfg, deps);
     }
     if ((delta || cfg.ForceApply) && !cfg.CleanupOnly) {
@@ -93,6 +97,15 @@ async function runAll(deps: Dependencies, tools: IptablesTools, cmds: readonly (
       throw new MizzenError(ErrorCodes.CommandFailed, `${tools.cmd} ${args.join(' ')} failed: ${r.stderr.trim()}`);
     }
   }
+}
+
+function otherModePlan(cfg: FrozenCaptureConfig): RulePlan {
+  return buildCapturePlan(Object.freeze({
+    ...cfg,
+    EnableIPv6: true,
+    InboundInterceptionMode: isTproxy(cfg) ? 'REDIRECT' : 'TPROXY',
+    InboundPortsInclude: cfg.InboundPortsInclude === '' ? '*' : cfg.InboundPortsInclude,
+  })).rules;
 }
 
 /** Undo our planned rules, then remove whatever else of ours is left (earlier configs). */

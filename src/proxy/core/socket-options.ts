@@ -1,0 +1,77 @@
+/**
+ * Socket options Node does not expose, through libc via koffi: the original destination of a
+ * REDIRECTed connection (SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST) and IP_TRANSPARENT for TPROXY
+ * listeners. Node hides socket file descriptors; this is the one module that reaches for them.
+ */
+import { createRequire } from 'node:module';
+import type { Server, Socket } from 'node:net';
+
+const SOL_IP = 0;
+const SOL_IPV6 = 41;
+const SO_ORIGINAL_DST = 80;
+const IP6T_SO_ORIGINAL_DST = 80;
+const IP_TRANSPARENT = 19;
+const IPV6_TRANSPARENT = 75;
+
+interface Libc {
+  getsockopt(fd: number, level: number, name: number, val: Buffer, len: number[]): number;
+  setsockopt(fd: number, level: number, name: number, val: Buffer, len: number): number;
+}
+
+let libc: Libc | undefined;
+
+function load(): Libc {
+  if (libc) return libc;
+  const require = createRequire(import.meta.url);
+  const koffi = require('koffi') as {
+    load(name: string): { func(sig: string): (...args: unknown[]) => number };
+  };
+  const lib = koffi.load('libc.so.6');
+  const get = lib.func('int getsockopt(int, int, int, _Out_ uint8_t *val, _Inout_ uint32_t *len)');
+  const set = lib.func('int setsockopt(int, int, int, const uint8_t *val, uint32_t len)');
+  libc = {
+    getsockopt: (fd, level, name, val, len) => get(fd, level, name, val, len),
+    setsockopt: (fd, level, name, val, len) => set(fd, level, name, val, len),
+  };
+  return libc;
+}
+
+/** The file descriptor behind a socket or server (-1 when it has none). */
+export function fdOf(handleOwner: Socket | Server): number {
+  const handle = (handleOwner as unknown as { _handle?: { fd?: number } })._handle;
+  return typeof handle?.fd === 'number' ? handle.fd : -1;
+}
+
+export interface OriginalDst {
+  readonly address: string;
+  readonly port: number;
+  readonly family: 4 | 6;
+}
+
+/** The destination a connection had before iptables REDIRECT; undefined when not redirected. */
+export function originalDst(socket: Socket): OriginalDst | undefined {
+  const fd = fdOf(socket);
+  if (fd < 0) return undefined;
+  const v6 = socket.localFamily === 'IPv6' && !(socket.localAddress ?? '').startsWith('::ffff:');
+  const buf = Buffer.alloc(v6 ? 28 : 16);
+  const len = [buf.length];
+  const rc = load().getsockopt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IP6T_SO_ORIGINAL_DST : SO_ORIGINAL_DST, buf, len);
+  if (rc !== 0) return undefined;
+  const port = buf.readUInt16BE(2);
+  if (!v6) return { address: `${buf[4]}.${buf[5]}.${buf[6]}.${buf[7]}`, port, family: 4 };
+  const groups: string[] = [];
+  for (let i = 8; i < 24; i += 2) groups.push(buf.readUInt16BE(i).toString(16));
+  return { address: new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1), port, family: 6 };
+}
+
+/** Marks a listening server transparent, so TPROXY can hand it connections for any address. */
+export function setTransparent(server: Server, family: 4 | 6 = 4): void {
+  const fd = fdOf(server);
+  if (fd < 0) throw new Error('server has no file descriptor yet; call after listen()');
+  const one = Buffer.alloc(4);
+  one.writeInt32LE(1);
+  const rc = family === 4
+    ? load().setsockopt(fd, SOL_IP, IP_TRANSPARENT, one, 4)
+    : load().setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, one, 4);
+  if (rc !== 0) throw new Error(`setsockopt(${family === 4 ? 'IP_TRANSPARENT' : 'IPV6_TRANSPARENT'}) failed`);
+}
