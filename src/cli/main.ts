@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, MizzenError } from '../core/errors.ts';
 import { registerDemo } from './demo.ts';
 import { registerIptables } from './iptables.ts';
+import { registerRuntime } from './runtime.ts';
+import { registerSidecar } from './sidecar.ts';
 
 export function buildProgram(): Command {
   const program = new Command('mizzen')
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerIptables(program);
   registerDemo(program);
+  registerRuntime(program);
+  registerSidecar(program);
   return program;
 }
 
