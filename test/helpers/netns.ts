@@ -91,3 +91,26 @@ export async function waitFor(probe: () => boolean | Promise<boolean>, ms = 5000
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * Several namespaces on one bridge, as pods on a node: a "node" namespace holds bridge `br0`
+ * and one veth per member; member i gets 10.251.<subnet>.<i+2>/24. Nothing touches the host.
+ */
+export function bridgeTopology(node: Netns, members: readonly Netns[], subnet: number): { ips: string[]; ifaces: string[] } {
+  node.exec(['ip', 'link', 'add', 'br0', 'type', 'bridge']);
+  node.exec(['ip', 'link', 'set', 'br0', 'up']);
+  const ips: string[] = [];
+  const ifaces: string[] = [];
+  members.forEach((m, i) => {
+    const nodeIf = `v${subnet}x${i}`;
+    node.exec(['ip', 'link', 'add', nodeIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', m.name]);
+    node.exec(['ip', 'link', 'set', nodeIf, 'master', 'br0']);
+    node.exec(['ip', 'link', 'set', nodeIf, 'up']);
+    const ip = `10.251.${subnet}.${i + 2}`;
+    m.exec(['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+    m.exec(['ip', 'link', 'set', 'eth0', 'up']);
+    ips.push(ip);
+    ifaces.push('eth0');
+  });
+  return { ips, ifaces };
+}
