@@ -18,7 +18,7 @@ const wantsTproxyRoutes = (cfg: FrozenCaptureConfig): boolean => cfg.InboundPort
 
 async function ip(deps: Dependencies, args: string[], what: string, okIfExists = false): Promise<string> {
   const r = await deps.run({ bin: 'ip', args });
-  if (r.code !== 0 && !(okIfExists && /exists/i.test(r.stderr))) {
+  if (r.code !== 0 && !(okIfExists && /exists|already assigned/i.test(r.stderr))) {
     throw new MizzenError(ErrorCodes.CommandFailed, `failed to ${what}: ip ${args.join(' ')}: ${r.stderr.trim()}`);
   }
   return r.stdout;

@@ -22,7 +22,10 @@ export interface RunOptions {
   readonly tools: FamilyTools;
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
-  /** Program routes and ::6 (false in dry-run, as in Istio). */
+  /**
+   * A real kernel run (false in dry-run): program routes and ::6, and on cleanup also sweep the
+   * other interception mode's rules and any leftover chains, which Istio's stub never shows.
+   */
   readonly routes: boolean;
 }
 
@@ -55,9 +58,9 @@ export async function runCapture(o: RunOptions): Promise<CapturePlan> {
       log.info('Performing cleanup of existing iptables');
       // Also undo the other interception mode's rules: TPROXY writes non-jump rules into
       // mangle's built-in chains, which the leftover scan cannot tell from foreign rules.
-      const other = otherModePlan(cfg);
-      await cleanup(deps, tools.ipv4, [...plan.rules.ipv4, ...other.ipv4]);
-      await cleanup(deps, tools.ipv6, [...plan.rules.ipv6, ...other.ipv6]);
+      const other = o.routes ? otherModePlan(cfg) : { ipv4: [], ipv6: [] };
+      await cleanup(deps, tools.ipv4, [...plan.rules.ipv4, ...other.ipv4], o.routes);
+      await cleanup(deps, tools.ipv6, [...plan.rules.ipv6, ...other.ipv6], o.routes);
       if (o.routes && cfg.CleanupOnly) await cleanupRoutes(cfg, deps);
     }
     if ((delta || cfg.ForceApply) && !cfg.CleanupOnly) {
@@ -109,8 +112,9 @@ function otherModePlan(cfg: FrozenCaptureConfig): RulePlan {
 }
 
 /** Undo our planned rules, then remove whatever else of ours is left (earlier configs). */
-async function cleanup(deps: Dependencies, tools: IptablesTools, rules: readonly BuiltRule[]): Promise<void> {
+async function cleanup(deps: Dependencies, tools: IptablesTools, rules: readonly BuiltRule[], sweep: boolean): Promise<void> {
   await runAll(deps, tools, cleanupCommands(rules), false);
+  if (!sweep) return;
   const current = await readState(deps, tools);
   if (current) await runAll(deps, tools, leftoverCleanup(current), false);
 }

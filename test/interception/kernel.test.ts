@@ -4,6 +4,9 @@
  * rules untouched), refuse invalid input without changing anything, and TPROXY end to end.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { linkPair, Netns, sh, waitFor } from '../helpers/netns.ts';
@@ -93,6 +96,25 @@ describe('mizzen iptables in a real namespace', () => {
     assert.equal(cleaned.code, 0, cleaned.stderr);
     assert.equal(state(ns), before);
     assert.doesNotMatch(ns.exec(['ip', 'rule', 'show']), /lookup 133/);
+  });
+
+  it('with IPv6 on, applies both families and puts ::6 on lo; --force-apply re-applies over existing rules', async () => {
+    const ns = netns('ipv6');
+    const file = join(mkdtempSync(join(tmpdir(), 'mizzen-v6-')), 'cfg.json');
+    writeFileSync(file, JSON.stringify({ EnableIPv6: true }));
+    const r = await runCli(['iptables', '--network-namespace', ns.name, '--config-file', file, ...INJECTOR]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(ns.exec(['ip', '-6', 'addr', 'show', 'dev', 'lo']), /inet6 ::6\/128/);
+    assert.match(ns.iptablesSave(6, 'nat'), /-A ISTIO_OUTPUT -s ::6\/128 -o lo -j RETURN/);
+    assert.match(ns.iptablesSave(6, 'nat'), /-A ISTIO_OUTPUT -j ISTIO_REDIRECT/);
+    // The chains exist already, so a forced restore fails as Istio's does ("usually fails if the chains exist").
+    const forced = await runCli(['iptables', '--network-namespace', ns.name, '--config-file', file, '--force-apply', ...INJECTOR]);
+    assert.notEqual(forced.code, 0);
+    assert.match(forced.stderr, /iptables-restore --noflush failed/);
+    // After a cleanup, --force-apply applies normally.
+    assert.equal((await runCli(['iptables', '--network-namespace', ns.name, '--config-file', file, '--cleanup-only', ...INJECTOR])).code, 0);
+    const again = await runCli(['iptables', '--network-namespace', ns.name, '--config-file', file, '--force-apply', ...INJECTOR]);
+    assert.equal(again.code, 0, again.stderr);
   });
 
   it('reconciles a different existing ruleset when asked', async () => {
