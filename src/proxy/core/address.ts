@@ -1,0 +1,39 @@
+/**
+ * Socket addresses as Envoy prints them: `ip:port`, `[ip]:port` for IPv6, with IPv4-mapped
+ * IPv6 addresses (`::ffff:10.0.0.1`, what a dual-stack socket reports) turned back into IPv4.
+ */
+import { isIPv6 } from 'node:net';
+
+export interface Address {
+  readonly ip: string;
+  readonly port: number;
+}
+
+export function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+export function familyOf(ip: string): 4 | 6 {
+  return isIPv6(normalizeIp(ip)) ? 6 : 4;
+}
+
+export function formatAddress(a: Address | undefined): string {
+  if (!a) return '-';
+  const ip = normalizeIp(a.ip);
+  return isIPv6(ip) ? `[${ip}]:${a.port}` : `${ip}:${a.port}`;
+}
+
+/** Envoy's stat-name form of a listener address: `0.0.0.0_15001`. */
+export function statAddress(a: Address): string {
+  return `${normalizeIp(a.ip)}_${a.port}`;
+}
+
+/** The local or remote address of a socket, when it has one. */
+export function socketAddress(ip: string | undefined, port: number | undefined): Address | undefined {
+  return ip !== undefined && port !== undefined ? { ip: normalizeIp(ip), port } : undefined;
+}
+
+/** The loopback source Istio binds for connections to the local app (RETURNed by ISTIO_OUTPUT rule 1). */
+export function inboundBindAddress(family: 4 | 6): string {
+  return family === 4 ? '127.0.0.6' : '::6';
+}

@@ -1,0 +1,126 @@
+/**
+ * The listener both virtual listeners share: accepts with allowHalfOpen and pauseOnConnect (no
+ * byte is read before the upstream is connected), finds the original destination, asks the
+ * filter chain for a cluster and hands the connection to a tcp_proxy session. Counts
+ * `listener.<addr>.downstream_cx_*` and tracks every open session until it has fully closed.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Cluster } from '../cluster/cluster.ts';
+import { socketAddress, statAddress, type Address } from '../core/address.ts';
+import type { DestinationResolver } from '../core/original-destination.ts';
+import { setTransparent } from '../core/socket-options.ts';
+import { newStreamInfo, type Direction } from '../core/stream-info.ts';
+import type { Logger } from '../../core/log.ts';
+import type { ConnectionObserver, ProxiedConnection } from '../filters/network/connection-observer.ts';
+import { TcpProxySession, type TcpProxyConfig } from '../filters/network/tcp-proxy.ts';
+import { listenerStats, type ListenerStats, type TcpStatsCache } from '../stats/envoy-stats.ts';
+import type { StatsStore } from '../stats/store.ts';
+import type { Listener, ListenerInfo } from './listener.ts';
+
+/** The filter chain match: which cluster a connection to `destination` goes to (undefined: NR). */
+export type FilterChainMatch = (destination: Address, remote: Address | undefined) => Cluster | undefined;
+
+export interface TcpListenerOptions {
+  readonly name: string;
+  readonly address: Address;
+  readonly direction: Direction;
+  readonly transparent: boolean;
+  readonly resolver: DestinationResolver;
+  readonly match: FilterChainMatch;
+  readonly tcpProxy: TcpProxyConfig;
+  readonly store: StatsStore;
+  readonly tcpStats: TcpStatsCache;
+  readonly observers: readonly ConnectionObserver[];
+  readonly log: Logger;
+}
+
+export class TcpListener implements Listener {
+  private server: Server | undefined;
+  private bound: Address | undefined;
+  private readonly sessions = new Set<TcpProxySession>();
+  private readonly stats: ListenerStats;
+  private readonly opts: TcpListenerOptions;
+
+  constructor(opts: TcpListenerOptions) {
+    this.opts = opts;
+    this.stats = listenerStats(opts.store, statAddress(opts.address));
+  }
+
+  get info(): ListenerInfo {
+    return { name: this.opts.name, address: this.opts.address, bound: this.bound, transparent: this.opts.transparent };
+  }
+
+  get activeConnections(): number {
+    return this.sessions.size;
+  }
+
+  get accepting(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  listen(): Promise<Address> {
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (s) => this.accept(s));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.opts.address.ip, port: this.opts.address.port, backlog: 4096 }, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.opts.log.error(`listener ${this.opts.name}: ${err.message}`));
+        try {
+          if (this.opts.transparent) setTransparent(server);
+        } catch (err) {
+          server.close();
+          reject(new Error(`${this.opts.name}: IP_TRANSPARENT needs CAP_NET_ADMIN (TPROXY interception mode)`, { cause: err }));
+          return;
+        }
+        const a = server.address();
+        this.bound = typeof a === 'object' && a !== null ? { ip: a.address, port: a.port } : this.opts.address;
+        resolve(this.bound);
+      });
+    });
+  }
+
+  stopAccepting(): void {
+    if (this.server?.listening) this.server.close();
+  }
+
+  closeConnections(): void {
+    for (const s of [...this.sessions]) s.destroy();
+  }
+
+  forEachConnection(fn: (c: ProxiedConnection) => void): void {
+    for (const s of this.sessions) fn(s);
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => {}); // the session installs its own handlers; never let one escape
+    const destination = this.opts.resolver.resolve(socket);
+    this.stats.downstream_cx_total.inc();
+    if (!destination) {
+      socket.destroy();
+      this.stats.downstream_cx_destroy.inc();
+      return;
+    }
+    const info = newStreamInfo(this.opts.direction, destination, socketAddress(socket.remoteAddress, socket.remotePort));
+    let cluster: Cluster | undefined;
+    try {
+      cluster = this.opts.match(destination, info.downstreamRemote);
+    } catch (err) {
+      this.opts.log.error(`listener ${this.opts.name}: filter chain match failed: ${(err as Error).message}`);
+    }
+    if (!cluster) this.stats.no_filter_chain_match.inc();
+    this.stats.downstream_cx_active.inc();
+    const session = new TcpProxySession(socket, info, cluster, destination, {
+      config: this.opts.tcpProxy,
+      stats: this.opts.tcpStats.get(cluster?.name ?? this.opts.name),
+      observers: this.opts.observers,
+      onDone: (s) => {
+        this.sessions.delete(s);
+        this.stats.downstream_cx_active.dec();
+        this.stats.downstream_cx_destroy.inc();
+      },
+    });
+    this.sessions.add(session);
+    session.start();
+  }
+}

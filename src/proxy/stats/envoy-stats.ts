@@ -1,0 +1,64 @@
+/**
+ * The Envoy stats the data path keeps, grouped the way Envoy scopes them: per cluster, per
+ * listener and per TCP proxy stat prefix. Keys are Envoy's own stat names, so `/stats` and the
+ * code read the same. Bundles are created once per name and reused across registry updates.
+ */
+import type { Counter, Gauge, StatName, StatsStore } from './store.ts';
+import { clusterStat, listenerStat, tcpStat } from './store.ts';
+
+const clusterCounters = [
+  'upstream_cx_total', 'upstream_cx_connect_fail', 'upstream_cx_connect_timeout', 'upstream_cx_none_healthy',
+  'upstream_cx_overflow', 'upstream_cx_destroy', 'upstream_cx_destroy_local', 'upstream_cx_destroy_remote',
+  'upstream_cx_rx_bytes_total', 'upstream_cx_tx_bytes_total', 'upstream_cx_connect_attempts_exceeded',
+  'upstream_flow_control_paused_reading_total', 'upstream_flow_control_resumed_reading_total',
+] as const;
+const clusterGauges = ['upstream_cx_active', 'membership_healthy', 'membership_total'] as const;
+
+const listenerCounters = ['downstream_cx_total', 'downstream_cx_destroy', 'downstream_cx_overflow', 'no_filter_chain_match'] as const;
+const listenerGauges = ['downstream_cx_active'] as const;
+
+const tcpCounters = [
+  'downstream_cx_total', 'downstream_cx_no_route', 'downstream_cx_rx_bytes_total', 'downstream_cx_tx_bytes_total',
+  'downstream_flow_control_paused_reading_total', 'downstream_flow_control_resumed_reading_total',
+] as const;
+const tcpGauges = [] as const;
+
+type Bundle<C extends string, G extends string> = { readonly [K in C]: Counter } & { readonly [K in G]: Gauge };
+
+function bundle<C extends string, G extends string>(store: StatsStore, name: (s: string) => StatName, counters: readonly C[], gauges: readonly G[]): Bundle<C, G> {
+  const out: Record<string, Counter | Gauge> = {};
+  for (const c of counters) out[c] = store.counter(name(c));
+  for (const g of gauges) out[g] = store.gauge(name(g));
+  return out as Bundle<C, G>;
+}
+
+export type ClusterStats = Bundle<(typeof clusterCounters)[number], (typeof clusterGauges)[number]>;
+export type ListenerStats = Bundle<(typeof listenerCounters)[number], (typeof listenerGauges)[number]>;
+export type TcpProxyStats = Bundle<(typeof tcpCounters)[number], (typeof tcpGauges)[number]>;
+
+export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
+  return bundle(store, (s) => clusterStat(cluster, s), clusterCounters, clusterGauges);
+}
+
+export function listenerStats(store: StatsStore, address: string): ListenerStats {
+  return bundle(store, (s) => listenerStat(address, s), listenerCounters, listenerGauges);
+}
+
+/** TCP proxy stats by stat prefix (Istio uses the cluster name as the prefix). Cached per prefix. */
+export class TcpStatsCache {
+  private readonly byPrefix = new Map<string, TcpProxyStats>();
+  private readonly store: StatsStore;
+
+  constructor(store: StatsStore) {
+    this.store = store;
+  }
+
+  get(prefix: string): TcpProxyStats {
+    let s = this.byPrefix.get(prefix);
+    if (!s) {
+      s = bundle(this.store, (n) => tcpStat(prefix, n), tcpCounters, tcpGauges);
+      this.byPrefix.set(prefix, s);
+    }
+    return s;
+  }
+}
