@@ -1,4 +1,15 @@
-/** Runtime commands (`up`, `down`, `get`, `logs`, `exec`, `port-forward`): registered by runtime/. */
+/**
+ * Runtime commands of the one-host mesh: `up`, `down` (runtime-up.ts), `get`, `logs`
+ * (runtime-inspect.ts), `exec`, `port-forward` (runtime-pods.ts), and the hidden `supervise`
+ * that `up` starts. Each finds the mesh through its state directory.
+ */
 import type { Command } from 'commander';
+import { registerInspect } from './runtime-inspect.ts';
+import { registerPodCommands } from './runtime-pods.ts';
+import { registerUp } from './runtime-up.ts';
 
-export function registerRuntime(_program: Command): void {}
+export function registerRuntime(program: Command): void {
+  registerUp(program);
+  registerInspect(program);
+  registerPodCommands(program);
+}
