@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, MizzenError } from '../core/errors.ts';
+import { registerAnalyze } from './analyze.ts';
 import { registerDemo } from './demo.ts';
 import { registerIptables } from './iptables.ts';
 import { registerRuntime } from './runtime.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerRuntime(program);
   registerSidecar(program);
+  registerAnalyze(program);
   return program;
 }
 

@@ -1,0 +1,58 @@
+/**
+ * Finds config files: each path is a file (taken whatever its extension) or a folder searched
+ * recursively for *.yaml, *.yml and *.json (hidden folders such as .git are skipped).
+ * Each file once (however it was named), sorted, so loading is deterministic.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { ConfigErrorCodes } from '../errors.ts';
+import { makeIssue, type ConfigIssue } from '../issue.ts';
+
+export const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export const isConfigFile = (name: string): boolean => CONFIG_EXTENSIONS.has(extname(name).toLowerCase());
+
+async function walk(dir: string, out: string[], dirs: Set<string>): Promise<void> {
+  dirs.add(dir);
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = join(dir, e.name);
+    if (e.isDirectory()) await walk(full, out, dirs);
+    else if ((e.isFile() || e.isSymbolicLink()) && isConfigFile(e.name)) out.push(full);
+  }
+}
+
+export interface Discovery {
+  readonly files: string[];
+  /** Every folder searched (what a watcher watches). */
+  readonly dirs: string[];
+  readonly issues: ConfigIssue[];
+}
+
+export async function discoverFiles(paths: readonly string[]): Promise<Discovery> {
+  const files = new Map<string, string>();
+  const dirs = new Set<string>();
+  const add = (f: string): void => {
+    if (!files.has(resolve(f))) files.set(resolve(f), f);
+  };
+  const issues: ConfigIssue[] = [];
+  for (const p of paths) {
+    try {
+      const st = await stat(p);
+      if (st.isDirectory()) {
+        const found: string[] = [];
+        await walk(p, found, dirs);
+        found.forEach(add);
+      } else {
+        add(p);
+      }
+    } catch (err) {
+      issues.push(makeIssue({
+        severity: 'error', code: ConfigErrorCodes.Unreadable, file: p, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      }));
+    }
+  }
+  const sorted = [...files.keys()].sort().map((k) => files.get(k) as string);
+  return { files: sorted, dirs: [...dirs].sort(), issues };
+}
