@@ -6,7 +6,7 @@
  * (no such program, no such directory) are found first and reported as Kubernetes words them.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchownSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { dirname, join } from 'node:path';
 import { toolPath } from './commands.ts';
@@ -60,6 +60,9 @@ export function startProblem(l: ContainerLaunch): string | undefined {
 export function launch(l: ContainerLaunch): RunningProcess {
   mkdirSync(dirname(l.logPath), { recursive: true });
   const fd = openSync(l.logPath, 'a', 0o644);
+  // The container's user owns its log, as it would own a pipe: programs that reopen
+  // /dev/stdout (nginx's access_log /dev/stdout) can then do so.
+  fchownSync(fd, l.uid, l.gid);
   const argv = ['netns', 'exec', l.netns, 'setpriv', `--reuid=${l.uid}`, `--regid=${l.gid}`, '--clear-groups', '--', ...l.argv];
   let child;
   try {
