@@ -11,5 +11,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-  iptables iproute2 conntrack curl util-linux procps ca-certificates python3
+  iptables iproute2 conntrack curl util-linux procps ca-certificates python3 nginx-light
 npm ci --no-audit --no-fund
