@@ -110,6 +110,16 @@ describe('examples/hello on a one-host mesh', () => {
     assert.match(metrics, /istio_tcp_connections_opened_total\{reporter="source",source_workload="client",.*destination_service="web\.hello\.svc\.cluster\.local"/);
   });
 
+  it('pod-local app to app stays local: nginx sees 127.0.0.1 or its own pod IP, the sidecar sees nothing', async () => {
+    const web = webPods[0] ?? '';
+    const before = await adminStat(web, 'listener.0.0.0.0_15001.downstream_cx_total');
+    const inBefore = await adminStat(web, 'listener.0.0.0.0_15006.downstream_cx_total');
+    assert.match(await exec(web, 'nginx', ['curl', '-sS', 'http://127.0.0.1:8080/']), /you came from 127\.0\.0\.1$/m);
+    assert.match(await exec(web, 'nginx', ['curl', '-sS', `http://${podIp[web]}:8080/`]), new RegExp(`you came from ${podIp[web]?.replaceAll('.', '\\.')}$`, 'm'));
+    assert.equal(await adminStat(web, 'listener.0.0.0.0_15001.downstream_cx_total'), before);
+    assert.equal(await adminStat(web, 'listener.0.0.0.0_15006.downstream_cx_total'), inBefore);
+  });
+
   it('mizzen iptables trace on a live pod agrees: app outbound goes to 15001', async () => {
     const r = await runCli(['iptables', 'trace', '--from-namespace', netnsOf('client'), '--direction', 'outbound',
       '--src', podIp['client'] ?? '', '--dst', '10.96.0.3', '--dport', '80', '--uid', '1000', '-o', 'json']);
