@@ -34,7 +34,7 @@ export async function down(o: DownOptions, out: (line: string) => void): Promise
   }
   await teardownMesh({
     meshId, stateDir: o.stateDir, record: readMeshRecord(paths.mesh) ?? record,
-    stateFiles: [paths.mesh, paths.registry, paths.pods, paths.supervisorLog, paths.api],
+    stateFiles: [paths.mesh, paths.registry, paths.pods, paths.istioConfig, paths.supervisorLog, paths.api],
   });
   out(`mesh ${meshId} is down`);
 }

@@ -6,6 +6,7 @@
 import type { Deployment, KubeObject, Namespace, Pod, Service, ServiceAccount } from '../model/objects.ts';
 import { objectRef } from '../model/objects.ts';
 import { RuntimeErrors, runtimeError } from '../errors.ts';
+import { isIstioDocument, validateIstioDocuments } from '../istio/istio-config.ts';
 import { checkSet } from './check.ts';
 import type { SourceDocument } from './document.ts';
 import { isObj, newContext, type Issue, type Obj, type ReadContext } from './fields.ts';
@@ -44,7 +45,11 @@ export function decodeManifests(docs: readonly SourceDocument[], existing: Exist
   const problems: string[] = [];
   const warnings: string[] = [];
   const objects: { obj: KubeObject; who: string }[] = [];
+  const istio = validateIstioDocuments(docs.filter((d) => isIstioDocument(d.body)));
+  problems.push(...istio.problems);
+  warnings.push(...istio.warnings);
   for (const { source, body } of docs) {
+    if (isIstioDocument(body)) continue;
     if (!isObj(body)) {
       problems.push(`${source}: a document must be an object, got ${JSON.stringify(body)}`);
       continue;
@@ -77,6 +82,7 @@ export function decodeManifests(docs: readonly SourceDocument[], existing: Exist
     services: pick('Service') as Service[],
     deployments: pick('Deployment') as Deployment[],
     pods: pick('Pod') as Pod[],
+    istio: istio.items,
     objects: objects.map((o) => o.obj),
     warnings,
   };

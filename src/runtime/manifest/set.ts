@@ -1,4 +1,5 @@
 /** The decoded, validated objects of one apply, grouped by kind, in the order they were read. */
+import type { IstioDoc } from '../istio/istio-config.ts';
 import type { Deployment, KubeObject, Namespace, Pod, Service, ServiceAccount } from '../model/objects.ts';
 
 export interface ManifestSet {
@@ -7,6 +8,8 @@ export interface ManifestSet {
   readonly services: readonly Service[];
   readonly deployments: readonly Deployment[];
   readonly pods: readonly Pod[];
+  /** Istio resources (networking.istio.io, security.istio.io), validated, for the control plane. */
+  readonly istio: readonly IstioDoc[];
   /** Every object, in the order the documents were read. */
   readonly objects: readonly KubeObject[];
   /** Accepted-but-ignored fields and similar notes, each naming the object. */

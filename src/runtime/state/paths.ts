@@ -1,6 +1,7 @@
 /**
  * The state directory's layout (MIZZEN_STATE_DIR, default /var/run/mizzen; one mesh each):
- * mesh.json, api.sock, registry.json, supervisor.log and pods/<ns>/<pod>/<container>.log.
+ * mesh.json, api.sock, registry.json, supervisor.log, pods/<ns>/<pod>/<container>.log and
+ * istio-config/ (one YAML file per Istio resource, watched by the control plane).
  */
 import { join, resolve } from 'node:path';
 
@@ -13,6 +14,7 @@ export interface StatePaths {
   readonly registry: string;
   readonly supervisorLog: string;
   readonly pods: string;
+  readonly istioConfig: string;
 }
 
 export function stateDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -27,6 +29,7 @@ export function statePaths(dir: string): StatePaths {
     registry: join(dir, 'registry.json'),
     supervisorLog: join(dir, 'supervisor.log'),
     pods: join(dir, 'pods'),
+    istioConfig: join(dir, 'istio-config'),
   };
 }
 

@@ -11,6 +11,7 @@ import { runCommands } from '../host/commands.ts';
 import { writeInPlace } from '../host/files.ts';
 import { ETC_NETNS, teardownMesh } from '../host/teardown.ts';
 import type { SourceDocument } from '../manifest/document.ts';
+import { writeIstioConfig } from '../istio/istio-config.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { objectRef } from '../model/objects.ts';
 import { planApply, type ApplyPlan, type PlannedPodPlacement } from '../plan/apply-plan.ts';
@@ -67,7 +68,7 @@ export class Supervisor {
     // The sidecars (uid 1337) read registry.json from here.
     chmodSync(this.opts.stateDir, 0o755);
     writeMeshRecord(this.paths.mesh, this.record);
-    recordOwned(this.paths.mesh, this.record, { namespaces: [this.node.netns], files: [this.paths.registry, this.paths.pods] });
+    recordOwned(this.paths.mesh, this.record, { namespaces: [this.node.netns], files: [this.paths.registry, this.paths.pods, this.paths.istioConfig] });
     await runCommands(nodeSetup(this.node));
     await this.sync.schedule();
     this.log.info(`mesh ${this.opts.meshId}: node namespace ${this.node.netns}, bridge ${BRIDGE} ${this.node.bridgeIp}, pods ${this.opts.podCidr.text}, services ${this.opts.serviceCidr.text}`);
@@ -99,10 +100,11 @@ export class Supervisor {
       files: plan.pods.map((p) => join(ETC_NETNS, p.netns)),
     });
     this.commit(plan);
+    const istioResults = writeIstioConfig(this.paths.istioConfig, set.istio);
     for (const w of plan.warnings) this.log.warn(w);
     const images = [...new Set([...set.pods.flatMap((p) => p.spec.containers), ...set.deployments.flatMap((d) => d.spec.template.spec.containers)]
       .map((c) => c.image).filter((i) => i !== ''))];
-    return { results: plan.results, warnings: plan.warnings, waitFor: plan.waitFor, images };
+    return { results: [...plan.results, ...istioResults], warnings: plan.warnings, waitFor: plan.waitFor, images };
   }
 
   private commit(plan: ApplyPlan): void {
@@ -148,7 +150,7 @@ export class Supervisor {
       await Promise.all(pods.map((p) => p.stop(Math.min(graceMs, p.planned.spec.terminationGracePeriodSeconds * 1000))));
       await teardownMesh({
         meshId: this.opts.meshId, stateDir: this.opts.stateDir, record: { ...this.record, supervisorPid: -1 },
-        stateFiles: [this.paths.mesh, this.paths.registry, this.paths.pods, this.paths.supervisorLog, this.paths.api],
+        stateFiles: [this.paths.mesh, this.paths.registry, this.paths.pods, this.paths.istioConfig, this.paths.supervisorLog, this.paths.api],
       });
       this.log.info(`mesh ${this.opts.meshId} is down`);
     })();
