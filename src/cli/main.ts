@@ -7,6 +7,7 @@ import { describeError, MizzenError } from '../core/errors.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDemo } from './demo.ts';
 import { registerIptables } from './iptables.ts';
+import { registerProxyConfig } from './proxy-config.ts';
 import { registerRuntime } from './runtime.ts';
 import { registerSidecar } from './sidecar.ts';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRuntime(program);
   registerSidecar(program);
   registerAnalyze(program);
+  registerProxyConfig(program);
   return program;
 }
 
