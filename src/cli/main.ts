@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, MizzenError } from '../core/errors.ts';
 import { registerAnalyze } from './analyze.ts';
+import { registerControl } from './control.ts';
 import { registerDemo } from './demo.ts';
 import { registerIptables } from './iptables.ts';
 import { registerProxyConfig } from './proxy-config.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSidecar(program);
   registerAnalyze(program);
   registerProxyConfig(program);
+  registerControl(program);
   return program;
 }
 

@@ -1,0 +1,107 @@
+/**
+ * PushContext: one immutable snapshot of config and registry, built once per push and shared by
+ * every proxy's generation (Istio's model.PushContext). It indexes services by host, endpoints by
+ * host, mesh-bound VirtualServices, DestinationRules and Sidecars, and memoizes each proxy's
+ * SidecarScope (the memo is the only mutable part, and it only ever caches pure results).
+ */
+import type { ConfigStore } from '../config/store.ts';
+import type { Resource } from '../config/resource.ts';
+import type { Service, ServiceEndpoint, WorkloadInstance } from '../registry/model.ts';
+import type { ServiceRegistry } from '../registry/service-registry.ts';
+import { stableJson } from '../config/stable-json.ts';
+import { DestinationRuleIndex } from './destination-rules.ts';
+import type { MeshConfig } from './mesh-config.ts';
+import type { Proxy } from './proxy.ts';
+import { buildSidecarScope, type SidecarScope } from './sidecar-scope.ts';
+import { meshVirtualServices, virtualServiceFor, type BoundVirtualService } from './virtual-services.ts';
+
+export interface PushContextInputs {
+  readonly store: ConfigStore;
+  readonly registry: ServiceRegistry;
+  readonly mesh: MeshConfig;
+  /** The push version, `<RFC 3339 time>/<n>` as istiod writes it. */
+  readonly version: string;
+}
+
+export class PushContext {
+  readonly version: string;
+  readonly mesh: MeshConfig;
+  readonly createdAt: Date;
+  readonly destinationRules: DestinationRuleIndex;
+  private readonly serviceList: readonly Service[];
+  private readonly serviceByHost: ReadonlyMap<string, Service>;
+  private readonly endpointsByHost: ReadonlyMap<string, readonly ServiceEndpoint[]>;
+  private readonly workloadByIp: ReadonlyMap<string, WorkloadInstance>;
+  private readonly meshVs: readonly BoundVirtualService[];
+  private readonly sidecars: readonly Resource<'Sidecar'>[];
+  private readonly scopes = new Map<string, SidecarScope>();
+
+  constructor(inputs: PushContextInputs) {
+    this.version = inputs.version;
+    this.mesh = inputs.mesh;
+    this.createdAt = new Date();
+    const snap = inputs.registry.snapshot();
+    this.serviceList = Object.freeze([...snap.services].sort((a, b) => a.hostname.localeCompare(b.hostname)));
+    this.serviceByHost = new Map(this.serviceList.map((s) => [s.hostname, s]));
+    const eps = new Map<string, ServiceEndpoint[]>();
+    for (const ep of snap.endpoints) {
+      const list = eps.get(ep.hostname);
+      if (list) list.push(ep);
+      else eps.set(ep.hostname, [ep]);
+    }
+    this.endpointsByHost = eps;
+    this.workloadByIp = new Map(snap.workloads.map((w) => [w.address, w]));
+    this.meshVs = Object.freeze(meshVirtualServices(inputs.store.list('VirtualService')));
+    this.destinationRules = new DestinationRuleIndex(inputs.store.list('DestinationRule'), inputs.mesh.rootNamespace);
+    this.sidecars = inputs.store.list('Sidecar');
+    Object.freeze(this);
+  }
+
+  services(): readonly Service[] {
+    return this.serviceList;
+  }
+
+  service(hostname: string): Service | undefined {
+    return this.serviceByHost.get(hostname);
+  }
+
+  endpoints(hostname: string): readonly ServiceEndpoint[] {
+    return this.endpointsByHost.get(hostname) ?? [];
+  }
+
+  workload(ip: string): WorkloadInstance | undefined {
+    return this.workloadByIp.get(ip);
+  }
+
+  virtualServices(): readonly BoundVirtualService[] {
+    return this.meshVs;
+  }
+
+  /** What the proxy can see; memoized per namespace and label set. */
+  sidecarScope(proxy: Pick<Proxy, 'namespace' | 'labels'>): SidecarScope {
+    const key = `${proxy.namespace}|${stableJson(proxy.labels)}`;
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      scope = buildSidecarScope({
+        services: this.serviceList, virtualServices: this.meshVs, sidecars: this.sidecars,
+        rootNamespace: this.mesh.rootNamespace, meshPolicy: this.mesh.outboundTrafficPolicy,
+      }, proxy);
+      this.scopes.set(key, scope);
+    }
+    return scope;
+  }
+
+  /** The VirtualService routing `hostname` for the proxy, among those its scope sees. */
+  virtualServiceFor(proxy: Pick<Proxy, 'namespace' | 'labels'>, hostname: string): BoundVirtualService | undefined {
+    return virtualServiceFor(this.sidecarScope(proxy).virtualServices, proxy.namespace, hostname);
+  }
+
+  /** The services whose endpoints are the proxy's own workload (what inbound listeners serve). */
+  serviceInstances(proxy: Pick<Proxy, 'ipAddresses'>): readonly ServiceEndpoint[] {
+    const ips = new Set(proxy.ipAddresses);
+    if (ips.size === 0) return [];
+    const out: ServiceEndpoint[] = [];
+    for (const list of this.endpointsByHost.values()) for (const ep of list) if (ips.has(ep.address)) out.push(ep);
+    return out;
+  }
+}
