@@ -34,6 +34,13 @@ describe('xDS codec', () => {
     assert.throws(() => encodeAny(TypeUrls.cluster, { name: 'x', connectTimeout: '1 second' }), /invalid duration "1 second"/);
   });
 
+  it("uses proto3 JSON names for fields with digits (consecutive5xx), and accepts the proto's snake_case", () => {
+    const cluster = { name: 'c', outlierDetection: { consecutive5xx: 7, enforcingConsecutive5xx: 100 } };
+    assert.deepEqual(decodeAny(encodeAny(TypeUrls.cluster, cluster)).object, cluster);
+    const snake = decodeAny(encodeAny(TypeUrls.cluster, { name: 'c', outlier_detection: { consecutive_5xx: 7 } })).object;
+    assert.deepEqual(snake, { name: 'c', outlierDetection: { consecutive5xx: 7 } });
+  });
+
   it('parses and formats durations as proto3 JSON does', () => {
     assert.deepEqual(parseDuration('1.5s'), { seconds: '1', nanos: 500_000_000 });
     assert.equal(formatDuration({ seconds: '10', nanos: 0 }), '10s');

@@ -57,9 +57,22 @@ function structToJson(s: Obj): Obj {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, valueToJson(v)]));
 }
 
+/** Proto3's JSON name of a field: underscores dropped, the next character upper-cased (`consecutive_5xx` -> `consecutive5xx`). */
+export function jsonName(field: protobuf.Field): string {
+  return field.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const jsonNames = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+
+/** A field by its JSON name, its protobufjs name, or its snake_case proto name. */
 function fieldOf(type: protobuf.Type, key: string): protobuf.Field | undefined {
+  let byJson = jsonNames.get(type);
+  if (!byJson) {
+    byJson = new Map(type.fieldsArray.map((f) => [jsonName(f), f]));
+    jsonNames.set(type, byJson);
+  }
   const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return type.fields[camel] ?? type.fields[key];
+  return byJson.get(camel) ?? type.fields[key] ?? type.fields[camel];
 }
 
 /** Converts one value of a field from proto3 JSON to protobufjs' object form. */
@@ -134,14 +147,15 @@ export function messageToJson(type: protobuf.Type, obj: Obj): Json {
   const out: Obj = {};
   for (const [key, v] of Object.entries(obj)) {
     const field = type.fields[key];
+    const name = field ? jsonName(field) : key;
     const rt = field?.resolvedType;
     if (!(rt instanceof protobuf.Type)) {
-      out[key] = v;
+      out[name] = v;
       continue;
     }
-    if (field?.map) out[key] = Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, messageToJson(rt, x as Obj)]));
-    else if (field?.repeated) out[key] = (v as Obj[]).map((x) => messageToJson(rt, x));
-    else out[key] = messageToJson(rt, v as Obj);
+    if (field?.map) out[name] = Object.fromEntries(Object.entries(v as Obj).map(([k, x]) => [k, messageToJson(rt, x as Obj)]));
+    else if (field?.repeated) out[name] = (v as Obj[]).map((x) => messageToJson(rt, x));
+    else out[name] = messageToJson(rt, v as Obj);
   }
   return out;
 }

@@ -58,7 +58,7 @@ describe('CDS (sidecar)', () => {
     const opts = (c['typedExtensionProtocolOptions'] as Json)['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'] as Json;
     assert.deepEqual(opts['commonHttpProtocolOptions'], { idleTimeout: '30s', maxRequestsPerConnection: 5 });
     assert.deepEqual(c['outlierDetection'], {
-      consecutive_5xx: 7, enforcingConsecutive_5xx: 100, interval: '300s', baseEjectionTime: '900s', maxEjectionPercent: 50, enforcingSuccessRate: 0,
+      consecutive5xx: 7, enforcingConsecutive5xx: 100, interval: '300s', baseEjectionTime: '900s', maxEjectionPercent: 50, enforcingSuccessRate: 0,
     });
     assert.deepEqual((c['metadata'] as Json)['filterMetadata'], { istio: {
       config: '/apis/networking.istio.io/v1/namespaces/default/destination-rule/reviews', default_original_port: 9080,

@@ -14,8 +14,8 @@ export function outlierDetectionFields(od: OutlierDetection | undefined): { outl
   if (!od) return {};
   const gateway = od.consecutiveGatewayErrors ?? od.consecutiveErrors;
   const outlierDetection = compact({
-    consecutive_5xx: od.consecutive5xxErrors ?? (od.consecutiveErrors !== undefined ? 0 : undefined),
-    enforcingConsecutive_5xx: enforce(od.consecutive5xxErrors ?? (od.consecutiveErrors !== undefined ? 0 : undefined)),
+    consecutive5xx: od.consecutive5xxErrors ?? (od.consecutiveErrors !== undefined ? 0 : undefined),
+    enforcingConsecutive5xx: enforce(od.consecutive5xxErrors ?? (od.consecutiveErrors !== undefined ? 0 : undefined)),
     consecutiveGatewayFailure: gateway,
     enforcingConsecutiveGatewayFailure: enforce(gateway),
     consecutiveLocalOriginFailure: od.consecutiveLocalOriginFailures,
