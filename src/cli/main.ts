@@ -9,6 +9,7 @@ import { registerControl } from './control.ts';
 import { registerDemo } from './demo.ts';
 import { registerIptables } from './iptables.ts';
 import { registerProxyConfig } from './proxy-config.ts';
+import { registerProxyStatus } from './proxy-status.ts';
 import { registerRuntime } from './runtime.ts';
 import { registerSidecar } from './sidecar.ts';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerProxyConfig(program);
   registerControl(program);
+  registerProxyStatus(program);
   return program;
 }
 
