@@ -1,7 +1,8 @@
 /**
- * Binds Istio's environment and `mizzen sidecar`'s flags into one SidecarConfig (defaults < env
- * < flags) and validates it at the edge: a bad value is reported with the flag or environment
- * variable it came from, and nothing starts.
+ * Binds Istio's environment and `mizzen sidecar`'s flags into one SidecarConfig (defaults <
+ * PROXY_CONFIG < env < flags) and validates it at the edge: a bad value is reported with the
+ * flag or environment variable it came from, and nothing starts. Like pilot-agent, every
+ * ISTIO_META_* / ISTIO_METAJSON_* variable also becomes node metadata.
  */
 import { isIP } from 'node:net';
 import { invalidFlag } from '../core/errors.ts';
@@ -10,7 +11,9 @@ import { isEnvoyLevel } from '../proxy/core/log-levels.ts';
 import { parseAppProbers } from './app-probers.ts';
 import { defaultSidecarConfig, freezeSidecarConfig, type FrozenSidecarConfig, type PodPort, type SidecarConfig } from './config.ts';
 import { sidecarFlags, type FlagDef, type FlagKind } from './flags.ts';
+import { discoveryAddressProblem } from './discovery-address.ts';
 import { parsePrometheusAnnotations } from './metrics-merge.ts';
+import { discoveryAddressFromProxyConfig, PROXY_CONFIG_SOURCE } from './proxy-config-env.ts';
 
 export type RawFlags = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -84,6 +87,10 @@ function parseValue(kind: FlagKind, v: string, source: string): unknown {
         return { containerPort: port as number, protocol: typeof o['protocol'] === 'string' ? o['protocol'] : 'TCP', ...(typeof o['name'] === 'string' ? { name: o['name'] } : {}) };
       });
     }
+    case 'address': {
+      const problem = discoveryAddressProblem(v);
+      return problem === undefined ? v : bad(problem);
+    }
     case 'probers': return parseAppProbers(v, source);
     case 'prometheus': return parsePrometheusAnnotations(v, source);
   }
@@ -93,10 +100,27 @@ function sourceOf(d: FlagDef, fromFlag: boolean, env?: string): string {
   return fromFlag ? `--${d.long}` : `environment variable ${env ?? ''}`;
 }
 
+/** ISTIO_META_<NAME>=v -> NAME: "v"; ISTIO_METAJSON_<NAME>=json -> NAME: parsed (pilot-agent's rule). */
+function metadataFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (k.startsWith('ISTIO_METAJSON_')) out[k.slice('ISTIO_METAJSON_'.length)] = parseJson(v, `environment variable ${k}`);
+    else if (k.startsWith('ISTIO_META_')) out[k.slice('ISTIO_META_'.length)] = v;
+  }
+  return out;
+}
+
 export function bindSidecarConfig(opts: { env: NodeJS.ProcessEnv; flags: RawFlags }): FrozenSidecarConfig {
   const cfg = defaultSidecarConfig();
   const target = cfg as unknown as Record<string, unknown>;
   const sources = new Map<keyof SidecarConfig, string>();
+  const proxyConfig = opts.env['PROXY_CONFIG'];
+  const fromProxyConfig = proxyConfig === undefined ? undefined : discoveryAddressFromProxyConfig(proxyConfig);
+  if (fromProxyConfig !== undefined) {
+    cfg.discoveryAddress = parseValue('address', fromProxyConfig, PROXY_CONFIG_SOURCE) as string;
+    sources.set('discoveryAddress', PROXY_CONFIG_SOURCE);
+  }
   for (const d of sidecarFlags) {
     for (const name of d.env) {
       const v = opts.env[name];
@@ -109,8 +133,11 @@ export function bindSidecarConfig(opts: { env: NodeJS.ProcessEnv; flags: RawFlag
     target[d.field] = parseValue(d.kind, typeof f === 'boolean' ? String(f) : f, sourceOf(d, true));
     sources.set(d.field, sourceOf(d, true));
   }
+  cfg.nodeMetadata = metadataFromEnv(opts.env);
   const label = (field: keyof SidecarConfig): string => sources.get(field) ?? `--${sidecarFlags.find((d) => d.field === field)?.long ?? field}`;
-  if (cfg.registryPath === '') throw invalidFlag('--registry (or MIZZEN_REGISTRY)', '', 'the service registry path is required');
+  if (cfg.registryPath === '' && cfg.discoveryAddress === '') {
+    throw invalidFlag('--registry (or MIZZEN_REGISTRY)', '', 'the service registry path is required when there is no discovery address (--discovery-address, PILOT_DISCOVERY_ADDRESS, PROXY_CONFIG)');
+  }
   if (cfg.instanceIp !== '' && isIP(cfg.instanceIp) === 0) throw invalidFlag(label('instanceIp'), cfg.instanceIp, 'expected an IP address');
   const ports = (['proxyAdminPort', 'outboundPort', 'inboundPort', 'statusPort', 'readinessPort', 'prometheusPort'] as const).filter((f) => cfg[f] !== 0);
   for (const f of ports) {

@@ -19,6 +19,8 @@ export interface PodPort {
 }
 
 export interface SidecarConfig {
+  /** The control plane's ADS address (`host:port` or `unix:/path`); '' means registry.json mode. */
+  discoveryAddress: string;
   registryPath: string;
   registryPollMs: number;
   outboundTrafficPolicy: OutboundTrafficPolicy;
@@ -43,6 +45,9 @@ export interface SidecarConfig {
   serviceAccount: string;
   workloadName: string;
   clusterId: string;
+  meshId: string;
+  /** Every other ISTIO_META_* (string) and ISTIO_METAJSON_* (parsed) variable, for node.metadata, as pilot-agent passes them. */
+  nodeMetadata: Record<string, unknown>;
   appContainers: string[];
   labels: Record<string, string>;
   podPorts: PodPort[];
@@ -57,6 +62,7 @@ export type FrozenSidecarConfig = DeepReadonly<SidecarConfig>;
 /** Istio's defaults (ports 15000/15001/15006/15020/15021/15090, connect_timeout 10s, drain 5s). */
 export function defaultSidecarConfig(): SidecarConfig {
   return {
+    discoveryAddress: '',
     registryPath: '',
     registryPollMs: 2000,
     outboundTrafficPolicy: 'ALLOW_ANY',
@@ -81,6 +87,8 @@ export function defaultSidecarConfig(): SidecarConfig {
     serviceAccount: 'default',
     workloadName: '',
     clusterId: 'Kubernetes',
+    meshId: 'cluster.local',
+    nodeMetadata: {},
     appContainers: [],
     labels: {},
     podPorts: [],

@@ -1,9 +1,10 @@
 /**
- * The sidecar assembled top to bottom, Envoy and pilot-agent in one process: loggers and
- * stats, the registry source and cluster manager, the two virtual listeners with their tcp_proxy
- * observers (Istio metrics, access log), admin 15000, readiness 15021, Prometheus 15090, the
- * agent's status server 15020, and graceful drain. `startSidecar` returns once everything
- * listens; readiness follows when the registry has loaded.
+ * The sidecar assembled top to bottom, Envoy and pilot-agent in one process: loggers and stats,
+ * the bootstrap (node), the config source (xDS from the discovery address, else registry.json)
+ * and the cluster manager, the two virtual listeners with their tcp_proxy observers (Istio
+ * metrics, access log), admin 15000, readiness 15021, Prometheus 15090, the agent's status
+ * server 15020, and graceful drain. `startSidecar` returns once everything listens; readiness
+ * follows when the initial config is in force.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createLogger, type Logger } from '../core/log.ts';
@@ -12,11 +13,11 @@ import { createAdminServer } from '../proxy/admin/admin-server.ts';
 import { createPrometheusServer, createReadinessServer, proxyPrometheus } from '../proxy/admin/stats-listeners.ts';
 import { TcpAccessLogger } from '../proxy/access-log/access-log.ts';
 import { ClusterManager } from '../proxy/cluster/cluster-manager.ts';
-import { FileRegistrySource } from '../proxy/config/file-registry.ts';
 import { formatAddress, type Address } from '../proxy/core/address.ts';
 import type { HttpServer } from '../proxy/core/http-server.ts';
 import { LogLevels } from '../proxy/core/log-levels.ts';
 import type { DestinationResolver } from '../proxy/core/original-destination.ts';
+import { mathRandom, type Random } from '../proxy/core/random.ts';
 import { localAddressResolver, soOriginalDstResolver } from '../proxy/core/resolvers.ts';
 import { ServerStatus } from '../proxy/core/server-state.ts';
 import type { ConnectionObserver } from '../proxy/filters/network/connection-observer.ts';
@@ -28,10 +29,14 @@ import { IstioTcpMetrics } from '../proxy/stats/istio-metrics.ts';
 import { MemoryStatsStore } from '../proxy/stats/memory-store.ts';
 import { registerServerStats } from '../proxy/stats/server-stats.ts';
 import { workloadMetadata } from '../proxy/stats/workload-metadata.ts';
+import { sidecarBootstrap } from './bootstrap.ts';
 import { workloadOf, type FrozenSidecarConfig } from './config.ts';
+import { waitingFor, type ConfigSource } from './config-source.ts';
 import { Drainer } from './drain.ts';
 import { MetricsMerger } from './metrics-merge.ts';
+import { registryWiring } from './registry-wiring.ts';
 import { createStatusServer } from './status-server.ts';
+import { xdsWiring } from './xds-wiring.ts';
 
 /** What tests (and embedders) may replace; everything else comes from the config. */
 export interface SidecarOverrides {
@@ -41,7 +46,12 @@ export interface SidecarOverrides {
   readonly accessLog?: (line: string) => void;
   /** Log sink for agent and proxy lines (default: stderr). */
   readonly writeLog?: (line: string) => void;
+  /** registry.json mode: the clusters' circuit breaker (with xDS it comes from CDS). */
   readonly maxConnectionsPerCluster?: number;
+  /** Randomness for weighted clusters, RANDOM / LEAST_REQUEST and reconnect jitter. */
+  readonly random?: Random;
+  /** The ADS reconnect back-off (default Envoy's 500 ms doubling up to 30 s). */
+  readonly xdsBackoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 export interface SidecarPorts {
@@ -58,7 +68,7 @@ export interface Sidecar {
   readonly status: ServerStatus;
   readonly outbound: TcpListener;
   readonly inbound: TcpListener;
-  readonly registry: FileRegistrySource;
+  readonly source: ConfigSource;
   readonly log: Logger;
   /** Resolves with the exit code once the sidecar has stopped. */
   readonly exited: Promise<number>;
@@ -80,56 +90,46 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   // Logging, state and stats.
   const log = createLogger({ level: cfg.logLevel, ...(o.writeLog ? { write: o.writeLog } : {}) });
   const levels = new LogLevels(cfg.proxyLogLevel, o.writeLog);
-  const status = new ServerStatus();
+  const mode = cfg.discoveryAddress === '' ? 'registry' : 'xds';
+  const status = new ServerStatus(waitingFor(mode));
   const store = new MemoryStatsStore();
+  const random = o.random ?? mathRandom;
   const workload = workloadOf(cfg);
-  log.info(`Starting mizzen sidecar for ${cfg.podName || workload}.${cfg.podNamespace}: interception ${cfg.interceptionMode}, outbound traffic policy ${cfg.outboundTrafficPolicy}`);
+  const bootstrap = sidecarBootstrap(cfg);
+  const from = mode === 'xds' ? `xDS from ${cfg.discoveryAddress}` : `registry ${cfg.registryPath}`;
+  log.info(`Starting mizzen sidecar ${bootstrap.node.id ?? ''}: interception ${cfg.interceptionMode}, config ${from}`);
 
   // Configuration source and clusters.
   const containerPorts = [...new Set(cfg.podPorts.filter((p) => p.protocol.toUpperCase() === 'TCP').map((p) => p.containerPort))];
-  const clusters = new ClusterManager({
-    store,
-    local: { instanceIp: cfg.instanceIp, namespace: cfg.podNamespace, labels: cfg.labels, containerPorts },
-    ...(o.maxConnectionsPerCluster !== undefined ? { maxConnections: o.maxConnectionsPerCluster } : {}),
-  });
+  const clusters = new ClusterManager({ store, random });
   const listeners: TcpListener[] = [];
-  const cds = registerServerStats(store, { status, listeners: () => listeners, clusters });
-  const registry = new FileRegistrySource({
-    path: cfg.registryPath,
-    pollMs: cfg.registryPollMs,
-    log: levels.logger('config'),
-    events: {
-      applied: () => { cds.update_attempt.inc(); cds.update_success.inc(); },
-      rejected: () => { cds.update_attempt.inc(); cds.update_rejected.inc(); },
-    },
-  });
-  registry.onUpdate((snap) => {
-    clusters.update(snap);
-    status.markRegistryLoaded();
-  });
+  const source: ConfigSource = mode === 'xds'
+    ? xdsWiring({ cfg, store, clusters, status, levels, bootstrap, random, backoff: o.xdsBackoff })
+    : registryWiring({
+      cfg, store, clusters, status, levels, bootstrap, listeners: () => listeners, maxConnectionsPerCluster: o.maxConnectionsPerCluster,
+      local: { instanceIp: cfg.instanceIp, namespace: cfg.podNamespace, labels: cfg.labels, containerPorts },
+    });
+  registerServerStats(store, { status, listeners: () => listeners, activeListeners: () => source.activeListeners(), clusters });
 
   // Listeners and their network filters.
   const local = workloadMetadata({ workload, namespace: cfg.podNamespace, labels: cfg.labels }, cfg.clusterId);
   const sink = accessLogSink(cfg);
-  const istio = new IstioTcpMetrics(store, { local, clusterId: cfg.clusterId, workloadAt: (ip) => registry.current()?.workloadByIp.get(ip) });
+  const istio = new IstioTcpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
   const accessLog = o.accessLog ?? sink.write;
   const observers: ConnectionObserver[] = [istio, ...(accessLog ? [new TcpAccessLogger(accessLog)] : [])];
   const common = {
     store,
     tcpStats: new TcpStatsCache(store),
     observers,
-    tcpProxy: { connectTimeoutMs: cfg.connectTimeoutMs, maxConnectAttempts: cfg.maxConnectAttempts },
+    tcpProxy: { maxConnectAttempts: cfg.maxConnectAttempts },
     log: levels.logger('connection'),
   };
-  const outbound = virtualOutbound(
-    { clusters, snapshot: () => registry.current(), policy: cfg.outboundTrafficPolicy, listenerPort: cfg.outboundPort },
-    { ...common, address: { ip: '0.0.0.0', port: cfg.outboundPort }, resolver: o.resolver ?? soOriginalDstResolver },
-  );
+  const outbound = virtualOutbound({ ...common, match: source.outboundMatch, address: { ip: '0.0.0.0', port: cfg.outboundPort }, resolver: o.resolver ?? soOriginalDstResolver });
   const tproxy = cfg.interceptionMode === 'TPROXY';
-  const inbound = virtualInbound(
-    { clusters, containerPorts: new Set(containerPorts), listenerPort: cfg.inboundPort },
-    { ...common, address: { ip: '0.0.0.0', port: cfg.inboundPort }, transparent: tproxy, resolver: o.resolver ?? (tproxy ? localAddressResolver : soOriginalDstResolver) },
-  );
+  const inbound = virtualInbound({
+    ...common, match: source.inboundMatch, address: { ip: '0.0.0.0', port: cfg.inboundPort }, transparent: tproxy,
+    resolver: o.resolver ?? (tproxy ? localAddressResolver : soOriginalDstResolver),
+  });
   listeners.push(outbound, inbound);
 
   // Termination.
@@ -142,7 +142,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   const shutdown = (code = 0): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(timers.reporter);
-      registry.close();
+      source.close();
       for (const l of listeners) {
         l.stopAccepting();
         l.closeConnections();
@@ -162,17 +162,10 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   };
 
   // Admin, readiness, Prometheus and the agent's status server.
-  const bootstrap = {
-    nodeId: `sidecar~${cfg.instanceIp}~${cfg.podName}.${cfg.podNamespace}~${cfg.podNamespace}.svc.cluster.local`,
-    cluster: `${local.canonicalService}.${cfg.podNamespace}`,
-    metadata: { NAME: cfg.podName, NAMESPACE: cfg.podNamespace, INSTANCE_IPS: cfg.instanceIp, WORKLOAD_NAME: workload, CLUSTER_ID: cfg.clusterId, SERVICE_ACCOUNT: cfg.serviceAccount, LABELS: cfg.labels, APP_CONTAINERS: cfg.appContainers.join(','), INTERCEPTION_MODE: cfg.interceptionMode },
-    adminPort: cfg.proxyAdminPort, statusPort: cfg.statusPort, readinessPort: cfg.readinessPort, prometheusPort: cfg.prometheusPort,
-    connectTimeoutMs: cfg.connectTimeoutMs, outboundTrafficPolicy: cfg.outboundTrafficPolicy, interceptionMode: cfg.interceptionMode,
-    containerPorts, instanceIp: cfg.instanceIp,
-  };
   const adminCtx: AdminContext = {
-    status, store, clusters, listeners, logLevels: levels, bootstrap,
-    snapshot: () => registry.current(),
+    status, store, clusters, logLevels: levels, bootstrap,
+    listenerStatuses: () => source.listenerStatuses(),
+    configDump: () => source.configDump(),
     quit: () => void shutdown(0),
     drainListeners: (inboundOnly) => { for (const l of inboundOnly ? [inbound] : listeners) l.stopAccepting(); },
   };
@@ -204,7 +197,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   const inAddr: Address = await bind('virtualInbound', `0.0.0.0:${cfg.inboundPort}`, () => inbound.listen());
   status.markListenersUp();
   log.info(`Envoy listeners up: virtualOutbound ${formatAddress(outAddr)}, virtualInbound ${formatAddress(inAddr)}${tproxy ? ' (transparent)' : ''}; admin ${formatAddress(adminAddr)}`);
-  registry.start();
+  source.start();
   const reporter = setInterval(() => {
     for (const l of listeners) l.forEachConnection((c) => istio.progress(c));
   }, cfg.tcpReportingMs);
@@ -213,6 +206,6 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
 
   return {
     ports: { admin: adminAddr.port, outbound: outAddr.port, inbound: inAddr.port, status: statusAddr.port, readiness: readyAddr.port, prometheus: promAddr.port },
-    status, outbound, inbound, registry, log, exited, terminate, shutdown,
+    status, outbound, inbound, source, log, exited, terminate, shutdown,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `mizzen sidecar`: the istio-proxy container, Envoy and pilot-agent roles in one process. Binds
- * Istio's environment and the flags into one config (flags win), starts the sidecar, drains on
- * SIGTERM/SIGINT, and exits 0 once it has stopped.
+ * Istio's environment and the flags into one config (flags win), starts the sidecar (config from
+ * the control plane over xDS with --discovery-address / PILOT_DISCOVERY_ADDRESS / PROXY_CONFIG,
+ * else from registry.json), drains on SIGTERM/SIGINT, and exits 0 once it has stopped.
  */
 import { Command, Option } from 'commander';
 import { bindSidecarConfig, type RawFlags } from '../agent/bind.ts';
@@ -11,7 +12,7 @@ import { startSidecar } from '../agent/main.ts';
 export function registerSidecar(program: Command): void {
   const cmd = program
     .command('sidecar')
-    .description('run the sidecar proxy (Envoy + pilot-agent roles): virtualOutbound 15001, virtualInbound 15006, admin 15000, 15020/15021/15090');
+    .description('run the sidecar proxy (Envoy + pilot-agent roles): config over xDS from --discovery-address (else --registry), virtualOutbound 15001, virtualInbound 15006, admin 15000, 15020/15021/15090');
   for (const d of sidecarFlags) {
     const flag = `--${d.long} ${d.kind === 'bool' ? '[bool]' : '<value>'}`;
     cmd.addOption(new Option(flag, `${d.help}${d.env.length > 0 ? ` (env ${d.env.join(', ')})` : ''}`));

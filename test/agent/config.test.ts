@@ -1,7 +1,8 @@
 /**
  * `mizzen sidecar`'s configuration: Istio's env vars and the flags bind into one frozen config
- * (flags win), and a bad value is refused naming the flag or variable and the value, both in
- * the binder and through the real CLI (non-zero exit, nothing started).
+ * (flags win; the discovery address also from PROXY_CONFIG; ISTIO_META_* into node metadata),
+ * and a bad value is refused naming the flag or variable and the value, both in the binder and
+ * through the real CLI (non-zero exit, nothing started).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -67,7 +68,49 @@ describe('sidecar config', () => {
       [{ ...env, ISTIO_KUBE_APP_PROBERS: '{"/app-health/a/livez":{"httpGet":{"port":80},"tcpSocket":{"port":80}}}' }, {}, /must be one of type httpGet, tcpSocket or gRPC/],
       [{ ...env, ISTIO_PROMETHEUS_ANNOTATIONS: '{"port":"15020"}' }, {}, /ISTIO_PROMETHEUS_ANNOTATIONS: "15020": application port is the same as the agent status port/],
       [{ ...env, INSTANCE_IP: '10.250.0' }, {}, /environment variable INSTANCE_IP: "10.250.0": expected an IP address/],
-      [{ ...env, MIZZEN_REGISTRY: undefined }, {}, /--registry \(or MIZZEN_REGISTRY\): "": the service registry path is required/],
+      [{ ...env, MIZZEN_REGISTRY: undefined }, {}, /--registry \(or MIZZEN_REGISTRY\): "": the service registry path is required when there is no discovery address/],
+    ];
+    for (const [e, flags, re] of cases) {
+      assert.throws(() => bindSidecarConfig({ env: e, flags }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'MZ_INVALID_FLAG');
+        assert.match(err.message, re);
+        return true;
+      });
+    }
+  });
+
+  it('takes the discovery address from PROXY_CONFIG, PILOT_DISCOVERY_ADDRESS, then --discovery-address', () => {
+    const noRegistry = { ...env, MIZZEN_REGISTRY: undefined };
+    const proxyConfig = bindSidecarConfig({ env: { ...noRegistry, PROXY_CONFIG: '{"discoveryAddress":"istiod.istio-system.svc:15010","concurrency":2}' }, flags: {} });
+    assert.equal(proxyConfig.discoveryAddress, 'istiod.istio-system.svc:15010');
+    assert.equal(proxyConfig.registryPath, '', 'no registry is needed with a discovery address');
+    const yaml = bindSidecarConfig({ env: { ...noRegistry, PROXY_CONFIG: 'discoveryAddress: istiod.mesh.svc:15012\n' }, flags: {} });
+    assert.equal(yaml.discoveryAddress, 'istiod.mesh.svc:15012');
+    const pilot = bindSidecarConfig({ env: { ...noRegistry, PROXY_CONFIG: '{"discoveryAddress":"a.b:1"}', PILOT_DISCOVERY_ADDRESS: '10.96.0.10:15010' }, flags: {} });
+    assert.equal(pilot.discoveryAddress, '10.96.0.10:15010');
+    const flag = bindSidecarConfig({ env: { ...noRegistry, PILOT_DISCOVERY_ADDRESS: '10.96.0.10:15010' }, flags: { 'discovery-address': '[fd00::1]:15010' } });
+    assert.equal(flag.discoveryAddress, '[fd00::1]:15010');
+    assert.equal(bindSidecarConfig({ env: noRegistry, flags: { 'discovery-address': 'unix:/run/mizzen/ads.sock' } }).discoveryAddress, 'unix:/run/mizzen/ads.sock');
+    assert.equal(bindSidecarConfig({ env, flags: {} }).discoveryAddress, '', 'registry mode when none is set');
+  });
+
+  it('passes ISTIO_META_* and ISTIO_METAJSON_* variables on as node metadata', () => {
+    const c = bindSidecarConfig({ env: { ...env, ISTIO_META_DNS_CAPTURE: 'true', ISTIO_METAJSON_ANNOTATIONS: '{"a":"b"}' }, flags: { 'mesh-id': 'm1' } });
+    assert.equal(c.nodeMetadata['DNS_CAPTURE'], 'true');
+    assert.deepEqual(c.nodeMetadata['ANNOTATIONS'], { a: 'b' });
+    assert.equal(c.nodeMetadata['WORKLOAD_NAME'], 'reviews-v1');
+    assert.equal(c.meshId, 'm1');
+  });
+
+  it('refuses a bad discovery address, naming where it came from', () => {
+    const cases: [NodeJS.ProcessEnv, Record<string, string>, RegExp][] = [
+      [env, { 'discovery-address': 'istiod' }, /--discovery-address: "istiod": expected host:port, e\.g\. istiod\.istio-system\.svc:15010/],
+      [{ ...env, PILOT_DISCOVERY_ADDRESS: 'istiod:99999' }, {}, /environment variable PILOT_DISCOVERY_ADDRESS: "istiod:99999": the port must be from 1 to 65535/],
+      [{ ...env, PROXY_CONFIG: '{"discoveryAddress":"bad host:1"}' }, {}, /environment variable PROXY_CONFIG \(discoveryAddress\): "bad host:1": "bad host" is not a host name or IP address/],
+      [{ ...env, PROXY_CONFIG: '{"discoveryAddress":15010}' }, {}, /PROXY_CONFIG \(discoveryAddress\): 15010: expected a string/],
+      [{ ...env, PROXY_CONFIG: '[1,2' }, {}, /environment variable PROXY_CONFIG: "\[1,2": not valid YAML or JSON/],
+      [env, { 'discovery-address': 'unix:relative.sock' }, /a unix socket address needs an absolute path/],
+      [{ ...env, ISTIO_METAJSON_ANNOTATIONS: '{nope' }, {}, /environment variable ISTIO_METAJSON_ANNOTATIONS: "\{nope": not valid JSON/],
     ];
     for (const [e, flags, re] of cases) {
       assert.throws(() => bindSidecarConfig({ env: e, flags }), (err: Error & { code?: string }) => {

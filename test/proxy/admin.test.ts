@@ -1,24 +1,27 @@
 /**
- * Admin (15000), readiness (15021) and Prometheus (15090) over HTTP: readiness follows the
- * registry, the Envoy endpoints answer in Envoy's shapes, /logging changes levels, and
- * /quitquitquit stops the sidecar cleanly.
+ * Admin (15000), readiness (15021) and Prometheus (15090) over HTTP in registry.json mode:
+ * readiness follows the registry, the Envoy endpoints answer in Envoy's shapes (admin JSON is
+ * proto3 JSON, lowerCamelCase, and /config_dump encodes as envoy.admin.v3.ConfigDump), /logging
+ * changes levels, and /quitquitquit stops the sidecar cleanly.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../helpers/netns.ts';
+import { encodeMessage } from '../../src/core/xds/json.ts';
+import { messageType } from '../../src/core/xds/protos.ts';
 import { httpGet, registryWith, startTestSidecar, tempDir, writeAtomically, type TestSidecar } from './support.ts';
 
 interface ClusterDump {
-  cluster: { name: string; type: string; connect_timeout: string; upstream_bind_config?: unknown; metadata?: { filter_metadata: { istio: { services: unknown[] } } } };
+  cluster: { name: string; type: string; connectTimeout: string; upstreamBindConfig?: unknown; metadata?: { filterMetadata: { istio: { services: unknown[] } } } };
 }
 interface ListenerDump {
   name: string;
-  active_state: { listener: { filter_chains: { filter_chain_match?: { destination_port?: number }; filters: { typed_config: { cluster: string } }[] }[] } };
+  activeState: { listener: { filterChains: { filterChainMatch?: { destinationPort?: number }; filters: { typedConfig: { cluster: string } }[] }[] } };
 }
 interface ConfigDump {
-  configs: { '@type': string; bootstrap?: { node: { id: string } }; static_clusters?: ClusterDump[]; dynamic_active_clusters?: ClusterDump[]; dynamic_listeners?: ListenerDump[] }[];
+  configs: { '@type': string; bootstrap?: { node: { id: string } }; staticClusters?: ClusterDump[]; dynamicActiveClusters?: ClusterDump[]; dynamicListeners?: ListenerDump[] }[];
 }
 
 const tmp = tempDir('admin');
@@ -79,8 +82,8 @@ describe('admin, readiness and prometheus', () => {
       'inbound|9080||::observability_name::inbound|9080||',
       'BlackHoleCluster::added_via_api::false',
     ]) assert.ok(text.split('\n').includes(line), `missing: ${line}`);
-    const j = JSON.parse((await httpGet(t.sidecar.ports.admin, '/clusters?format=json')).body) as { cluster_statuses: { name: string; host_statuses: unknown[] }[] };
-    assert.equal(j.cluster_statuses.find((c) => c.name.startsWith('outbound|9080'))?.host_statuses.length, 2);
+    const j = JSON.parse((await httpGet(t.sidecar.ports.admin, '/clusters?format=json')).body) as { clusterStatuses: { name: string; hostStatuses: unknown[] }[] };
+    assert.equal(j.clusterStatuses.find((c) => c.name.startsWith('outbound|9080'))?.hostStatuses.length, 2);
   });
 
   it('/listeners, /config_dump, /memory, /server_info', async () => {
@@ -90,23 +93,25 @@ describe('admin, readiness and prometheus', () => {
       'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump',
       'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
       'type.googleapis.com/envoy.admin.v3.ListenersConfigDump',
+      'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
       'type.googleapis.com/envoy.admin.v3.EndpointsConfigDump',
     ]);
+    assert.doesNotThrow(() => encodeMessage(messageType('envoy.admin.v3.ConfigDump'), dump), 'the dump is a valid envoy.admin.v3.ConfigDump');
     assert.equal(dump.configs[0]?.bootstrap?.node.id, 'sidecar~10.250.0.9~reviews-v1-7f9c-x2x1.default~default.svc.cluster.local');
-    const eds = dump.configs[1]?.dynamic_active_clusters?.[0]?.cluster;
+    const eds = dump.configs[1]?.dynamicActiveClusters?.[0]?.cluster;
     assert.ok(eds);
     assert.equal(eds.name, 'outbound|9080||reviews.default.svc.cluster.local');
     assert.equal(eds.type, 'EDS');
-    assert.equal(eds.connect_timeout, '10s');
-    const inbound = dump.configs[1]?.static_clusters?.find((c) => c.cluster.name === 'inbound|9080||')?.cluster;
+    assert.equal(eds.connectTimeout, '10s');
+    const inbound = dump.configs[1]?.staticClusters?.find((c) => c.cluster.name === 'inbound|9080||')?.cluster;
     assert.ok(inbound);
-    assert.deepEqual(inbound.upstream_bind_config, { source_address: { address: '127.0.0.6', port_value: 0 } });
-    assert.deepEqual(inbound.metadata?.filter_metadata.istio.services, [{ host: 'reviews.default.svc.cluster.local', name: 'reviews', namespace: 'default' }]);
-    const vo = dump.configs[2]?.dynamic_listeners?.find((l) => l.name === 'virtualOutbound')?.active_state.listener;
-    assert.equal(vo?.filter_chains[0]?.filter_chain_match?.destination_port, 9080);
-    assert.equal(vo?.filter_chains[0]?.filters[0]?.typed_config.cluster, 'outbound|9080||reviews.default.svc.cluster.local');
+    assert.deepEqual(inbound.upstreamBindConfig, { sourceAddress: { address: '127.0.0.6', portValue: 0 } });
+    assert.deepEqual(inbound.metadata?.filterMetadata.istio.services, [{ host: 'reviews.default.svc.cluster.local', name: 'reviews', namespace: 'default' }]);
+    const vo = dump.configs[2]?.dynamicListeners?.find((l) => l.name === 'virtualOutbound')?.activeState.listener;
+    assert.equal(vo?.filterChains[0]?.filterChainMatch?.destinationPort, 9080);
+    assert.equal(vo?.filterChains[0]?.filters[0]?.typedConfig.cluster, 'outbound|9080||reviews.default.svc.cluster.local');
     const mem = JSON.parse((await httpGet(t.sidecar.ports.admin, '/memory')).body) as Record<string, string>;
-    for (const k of ['allocated', 'heap_size', 'total_physical_bytes']) assert.match(mem[k] ?? '', /^\d+$/);
+    for (const k of ['allocated', 'heapSize', 'totalPhysicalBytes']) assert.match(mem[k] ?? '', /^\d+$/);
     assert.equal(JSON.parse((await httpGet(t.sidecar.ports.admin, '/server_info')).body).state, 'LIVE');
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '../helpers/netns.ts';
 import { ClusterManager } from '../../src/proxy/cluster/cluster-manager.ts';
+import { registryClusters } from '../../src/proxy/config/registry-clusters.ts';
 import { parseRegistry } from '../../src/proxy/config/registry-validate.ts';
 import { buildSnapshot } from '../../src/proxy/config/snapshot.ts';
 import { matchInbound } from '../../src/proxy/listener/virtual-inbound.ts';
@@ -24,8 +25,10 @@ after(async () => {
 
 function manager(endpoints: { ip: string; ready: boolean; port: number }[]) {
   const snap = buildSnapshot(parseRegistry(JSON.stringify(registryWith(endpoints)), 'r'));
-  const clusters = new ClusterManager({ store: new MemoryStatsStore(), local: { instanceIp: '10.250.0.9', namespace: 'default', labels: { app: 'reviews' }, containerPorts: [9080] } });
-  clusters.update(snap);
+  const clusters = new ClusterManager({ store: new MemoryStatsStore() });
+  const local = { instanceIp: '10.250.0.9', namespace: 'default', labels: { app: 'reviews' }, containerPorts: [9080] };
+  const built = registryClusters(snap, { local, clusterId: 'Kubernetes', connectTimeoutMs: 10_000 });
+  clusters.install(clusters.build(built.specs, built.endpoints), String(snap.version));
   return { snap, clusters };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { bindSidecarConfig, type RawFlags } from '../../src/agent/bind.ts';
-import { startSidecar, type Sidecar } from '../../src/agent/main.ts';
+import { startSidecar, type Sidecar, type SidecarOverrides } from '../../src/agent/main.ts';
 import type { Address } from '../../src/proxy/core/address.ts';
 import type { DestinationResolver } from '../../src/proxy/core/original-destination.ts';
 
@@ -81,9 +81,10 @@ export interface TestSidecar {
 }
 
 /** An in-process sidecar on ephemeral ports (flags as `mizzen sidecar` takes them). */
-export async function startTestSidecar(flags: RawFlags, opts: { maxConnectionsPerCluster?: number } = {}): Promise<TestSidecar> {
+export async function startTestSidecar(flags: RawFlags, opts: Pick<SidecarOverrides, 'maxConnectionsPerCluster' | 'random' | 'xdsBackoff'> & { env?: NodeJS.ProcessEnv } = {}): Promise<TestSidecar> {
+  const { env = {}, ...overrides } = opts;
   const cfg = bindSidecarConfig({
-    env: {},
+    env,
     flags: { 'proxy-admin-port': '0', 'outbound-port': '0', 'inbound-port': '0', 'status-port': '0', 'readiness-port': '0', 'prometheus-port': '0', 'registry-poll-interval': '200ms', ...flags },
   });
   const accessLog: string[] = [];
@@ -94,7 +95,7 @@ export async function startTestSidecar(flags: RawFlags, opts: { maxConnectionsPe
     accessLog: (l) => accessLog.push(l),
     writeLog: (l) => logs.push(l),
     resolver: tableResolver((p) => (p === ports.outbound ? routes.get('outbound') : p === ports.inbound ? routes.get('inbound') : undefined)),
-    ...opts,
+    ...overrides,
   });
   ports.outbound = sidecar.ports.outbound;
   ports.inbound = sidecar.ports.inbound;

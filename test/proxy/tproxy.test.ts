@@ -52,8 +52,8 @@ describe('TPROXY interception', () => {
     c.child.stdin.end('END\n');
     await waitFor(() => sidecar.out().includes('inbound|8080||'), 5000, 'the access log line');
     assert.match(sidecar.out(), new RegExp(`inbound\\|8080\\|\\| 127\\.0\\.0\\.6:\\d+ ${podIp.replaceAll('.', '\\.')}:8080 10\\.251\\.63\\.2:\\d+ - -`));
-    const dump = JSON.parse(curlIn(pod, 15000, '/config_dump').body) as { configs: { dynamic_listeners?: { name: string; active_state: { listener: { transparent?: boolean } } }[] }[] };
-    const inbound = dump.configs.flatMap((x) => x.dynamic_listeners ?? []).find((l) => l.name === 'virtualInbound');
-    assert.equal(inbound?.active_state.listener.transparent, true);
+    const dump = JSON.parse(curlIn(pod, 15000, '/config_dump').body) as { configs: { dynamicListeners?: { name: string; activeState: { listener: { transparent?: boolean } } }[] }[] };
+    const inbound = dump.configs.flatMap((x) => x.dynamicListeners ?? []).find((l) => l.name === 'virtualInbound');
+    assert.equal(inbound?.activeState.listener.transparent, true);
   });
 });

@@ -40,7 +40,7 @@ export function createAdminServer(ctx: AdminContext, log: Logger): HttpServer {
     { path: '/stats/prometheus', handler: (_r, url) => text(200, renderPrometheus(ctx.store.entries(), statsQuery(url)), PROMETHEUS_CONTENT_TYPE) },
     { path: '/clusters', handler: clustersHandler(ctx) },
     { path: '/listeners', handler: listenersHandler(ctx) },
-    { path: '/config_dump', handler: configDumpHandler(ctx) },
+    { path: '/config_dump', handler: configDumpHandler(() => ctx.configDump()) },
     { path: '/memory', handler: memoryHandler },
     { path: '/server_info', handler: serverInfoHandler(ctx) },
     { path: '/logging', methods: ['GET', 'POST'], handler: loggingHandler(ctx) },

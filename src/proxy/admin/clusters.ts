@@ -1,14 +1,14 @@
 /**
  * Admin `/clusters`: every cluster with its circuit breakers and hosts, in Envoy's text format
  * (`outbound|9080||reviews...::10.250.0.5:9080::health_flags::healthy`) or, with
- * `?format=json`, as Envoy's ClusterStatuses.
+ * `?format=json`, as Envoy's Clusters message in proto3 JSON. EDS endpoints are listed whatever
+ * their health, with the health flags Envoy derives from the EDS status.
  */
 import type { Cluster, Host } from '../cluster/cluster.ts';
 import { formatAddress } from '../core/address.ts';
 import { json, text, type HttpReply } from '../core/http-server.ts';
+import { healthFlags } from '../endpoint/health.ts';
 import type { AdminContext } from './admin-context.ts';
-
-const healthFlags = (h: Host): string => (h.healthy ? 'healthy' : '/failed_eds_health');
 
 function clusterLines(c: Cluster): string[] {
   const p = `${c.name}::`;
@@ -23,7 +23,7 @@ function clusterLines(c: Cluster): string[] {
     `${p}high_priority::max_pending_requests::1024`,
     `${p}high_priority::max_requests::1024`,
     `${p}high_priority::max_retries::3`,
-    `${p}added_via_api::${c.type === 'EDS'}`,
+    `${p}added_via_api::${c.addedViaApi}`,
   ];
   for (const h of c.hosts()) {
     const hp = `${p}${formatAddress(h.address)}::`;
@@ -32,36 +32,42 @@ function clusterLines(c: Cluster): string[] {
       `${hp}cx_connect_fail::${h.stats.cx_connect_fail}`,
       `${hp}cx_total::${h.stats.cx_total}`,
       `${hp}rq_active::0`, `${hp}rq_error::0`, `${hp}rq_success::0`, `${hp}rq_timeout::0`, `${hp}rq_total::0`,
-      `${hp}hostname::`,
-      `${hp}health_flags::${healthFlags(h)}`,
-      `${hp}weight::1`, `${hp}region::`, `${hp}zone::`, `${hp}sub_zone::`, `${hp}canary::false`, `${hp}priority::0`,
+      `${hp}hostname::${h.hostname}`,
+      `${hp}health_flags::${healthFlags(h.health)}`,
+      `${hp}weight::${h.weight}`,
+      `${hp}region::${h.locality.region}`, `${hp}zone::${h.locality.zone}`, `${hp}sub_zone::${h.locality.subZone}`,
+      `${hp}canary::false`, `${hp}priority::${h.priority}`,
       `${hp}success_rate::-1`, `${hp}local_origin_success_rate::-1`,
     );
   }
   return lines;
 }
 
-function clusterJson(c: Cluster) {
+function hostJson(h: Host) {
+  const { region, zone, subZone } = h.locality;
   return {
-    name: c.name,
-    added_via_api: c.type === 'EDS',
-    host_statuses: c.hosts().map((h) => ({
-      address: { socket_address: { address: h.address.ip, port_value: h.address.port } },
-      stats: [
-        { name: 'cx_connect_fail', value: String(h.stats.cx_connect_fail) },
-        { type: 'GAUGE', name: 'cx_active', value: String(h.stats.cx_active) },
-        { name: 'cx_total', value: String(h.stats.cx_total) },
-      ],
-      health_status: { eds_health_status: h.healthy ? 'HEALTHY' : 'UNHEALTHY' },
-      weight: 1,
-    })),
+    address: { socketAddress: { address: h.address.ip, portValue: h.address.port } },
+    stats: [
+      { name: 'cx_connect_fail', value: String(h.stats.cx_connect_fail) },
+      { type: 'GAUGE', name: 'cx_active', value: String(h.stats.cx_active) },
+      { name: 'cx_total', value: String(h.stats.cx_total) },
+    ],
+    healthStatus: { edsHealthStatus: h.health },
+    weight: h.weight,
+    ...(h.hostname ? { hostname: h.hostname } : {}),
+    ...(h.priority ? { priority: h.priority } : {}),
+    ...(region || zone || subZone ? { locality: { region, zone, subZone } } : {}),
   };
+}
+
+function clusterJson(c: Cluster) {
+  return { name: c.name, addedViaApi: c.addedViaApi, hostStatuses: c.hosts().map(hostJson) };
 }
 
 export function clustersHandler(ctx: AdminContext) {
   return (_req: unknown, url: URL): HttpReply => {
     const clusters = [...ctx.clusters.all()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    if (url.searchParams.get('format') === 'json') return json(200, { cluster_statuses: clusters.map(clusterJson) });
+    if (url.searchParams.get('format') === 'json') return json(200, { clusterStatuses: clusters.map(clusterJson) });
     return text(200, clusters.flatMap(clusterLines).map((l) => `${l}\n`).join(''));
   };
 }

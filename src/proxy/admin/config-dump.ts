@@ -1,112 +1,121 @@
 /**
- * Admin `/config_dump`: the bootstrap, listeners and clusters in force, shaped like Envoy's
- * ConfigDump (`configs[]` with `@type` entries). Best effort: the fields Istio users look at
- * (names, addresses, filter chain matches, tcp_proxy clusters, cluster types, bind addresses,
- * Istio service metadata), not every default. `?include_eds` adds the endpoints.
+ * Admin `/config_dump`: Envoy's envoy.admin.v3.ConfigDump in proto3 JSON (lowerCamelCase, the
+ * form src/core/xds decodes and encodes), built from a ConfigDumpSource: BootstrapConfigDump,
+ * ClustersConfigDump, ListenersConfigDump, RoutesConfigDump and, with `?include_eds`,
+ * EndpointsConfigDump. `?resource=dynamic_active_clusters` (any repeated field of those, snake or
+ * camel case) lists that field's entries one per config; `?mask=` trims each config (or entry);
+ * `?name_regex=` keeps the resources whose name matches.
  */
-import type { Cluster } from '../cluster/cluster.ts';
-import { BLACKHOLE, INBOUND_PASSTHROUGH, PASSTHROUGH, inboundClusterName, outboundClusterName } from '../cluster/names.ts';
-import { json, type HttpReply } from '../core/http-server.ts';
-import type { AdminContext } from './admin-context.ts';
+import { json, text, type HttpReply } from '../core/http-server.ts';
+import type { ConfigDumpSource, DumpedResource, Json, RejectedResource, ResourceSection } from './config-dump-source.ts';
+import { applyFieldMask } from './field-mask.ts';
 
-const T = 'type.googleapis.com/';
-const sock = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
-const tcpProxy = (cluster: string) => ({
-  name: 'envoy.filters.network.tcp_proxy',
-  typed_config: { '@type': `${T}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`, stat_prefix: cluster, cluster },
+const T = 'type.googleapis.com/envoy.admin.v3.';
+
+const errorState = (r: RejectedResource): Json => ({
+  failedConfiguration: r.failedConfiguration, lastUpdateAttempt: r.lastUpdateAttempt, details: r.details, versionInfo: r.versionInfo,
 });
 
-function listeners(ctx: AdminContext, version: string, now: string) {
-  const snap = ctx.snapshot();
-  const b = ctx.bootstrap;
-  const outboundChains: object[] = [];
-  for (const [vip, t] of snap?.byVip ?? []) {
-    const name = outboundClusterName(t.port.port, t.service.hostname);
-    outboundChains.push({ name: vip.replace(':', '_'), filter_chain_match: { prefix_ranges: [{ address_prefix: t.service.clusterIP, prefix_len: 32 }], destination_port: t.port.port }, filters: [tcpProxy(name)] });
-  }
-  const fallback = b.outboundTrafficPolicy === 'REGISTRY_ONLY' ? BLACKHOLE : PASSTHROUGH;
-  outboundChains.push({ name: 'PassthroughFilterChain', filters: [tcpProxy(fallback)] });
-  const inboundChains: object[] = b.containerPorts.map((p) => ({ name: inboundClusterName(p), filter_chain_match: { destination_port: p }, filters: [tcpProxy(inboundClusterName(p))] }));
-  inboundChains.push({ name: 'virtualInbound', filters: [tcpProxy(INBOUND_PASSTHROUGH)] });
-  return ctx.listeners.map((l) => {
-    const i = l.info;
-    const inbound = i.name === 'virtualInbound';
-    return {
-      name: i.name,
-      active_state: {
-        version_info: version,
-        listener: {
-          '@type': `${T}envoy.config.listener.v3.Listener`,
-          name: i.name,
-          address: sock(i.address.ip, i.address.port),
-          filter_chains: inbound ? inboundChains : outboundChains,
-          use_original_dst: true,
-          ...(i.transparent ? { transparent: true } : {}),
-          traffic_direction: inbound ? 'INBOUND' : 'OUTBOUND',
-          listener_filters: [{ name: 'envoy.filters.listener.original_dst', typed_config: { '@type': `${T}envoy.extensions.filters.listener.original_dst.v3.OriginalDst` } }],
-        },
-        last_updated: now,
-      },
-    };
+/** Dynamic entries, with the rejected update of a name attached to its entry (or on its own). */
+function dynamicEntries(s: ResourceSection, active: (d: DumpedResource) => Json, nameOnly: (name: string) => Json): Json[] {
+  const rejected = new Map(s.rejected.map((r) => [r.name, r]));
+  const out = s.dynamic.map((d) => {
+    const r = rejected.get(d.name);
+    rejected.delete(d.name);
+    return r ? { ...active(d), errorState: errorState(r), clientStatus: 'NACKED' } : active(d);
   });
+  for (const r of rejected.values()) out.push({ ...nameOnly(r.name), errorState: errorState(r), clientStatus: 'NACKED' });
+  return out;
 }
 
-function cluster(c: Cluster, connectTimeoutMs: number) {
+const nonEmpty = (key: string, list: readonly unknown[]): Json => (list.length > 0 ? { [key]: list } : {});
+
+function configs(src: ConfigDumpSource, includeEds: boolean, now: string): Json[] {
+  const c = src.clusters();
+  const l = src.listeners();
+  const r = src.routes();
+  const out: Json[] = [
+    { '@type': `${T}BootstrapConfigDump`, bootstrap: src.bootstrap(), lastUpdated: now },
+    {
+      '@type': `${T}ClustersConfigDump`,
+      ...(c.versionInfo ? { versionInfo: c.versionInfo } : {}),
+      ...nonEmpty('staticClusters', c.static.map((s) => ({ cluster: s.resource, lastUpdated: s.lastUpdated }))),
+      ...nonEmpty('dynamicActiveClusters', dynamicEntries(c, (d) => ({ versionInfo: d.versionInfo, cluster: d.resource, lastUpdated: d.lastUpdated }), () => ({}))),
+    },
+    {
+      '@type': `${T}ListenersConfigDump`,
+      ...(l.versionInfo ? { versionInfo: l.versionInfo } : {}),
+      ...nonEmpty('staticListeners', l.static.map((s) => ({ listener: s.resource, lastUpdated: s.lastUpdated }))),
+      ...nonEmpty('dynamicListeners', dynamicEntries(l, (d) => ({ name: d.name, activeState: { versionInfo: d.versionInfo, listener: d.resource, lastUpdated: d.lastUpdated } }), (name) => ({ name }))),
+    },
+    {
+      '@type': `${T}RoutesConfigDump`,
+      ...nonEmpty('staticRouteConfigs', r.static.map((s) => ({ routeConfig: s.resource, lastUpdated: s.lastUpdated }))),
+      ...nonEmpty('dynamicRouteConfigs', dynamicEntries(r, (d) => ({ versionInfo: d.versionInfo, routeConfig: d.resource, lastUpdated: d.lastUpdated }), () => ({}))),
+    },
+  ];
+  if (includeEds) {
+    const e = src.endpoints();
+    out.push({
+      '@type': `${T}EndpointsConfigDump`,
+      ...nonEmpty('staticEndpointConfigs', e.static.map((s) => ({ endpointConfig: s.resource, lastUpdated: s.lastUpdated }))),
+      ...nonEmpty('dynamicEndpointConfigs', dynamicEntries(e, (d) => ({ versionInfo: d.versionInfo, endpointConfig: d.resource, lastUpdated: d.lastUpdated }), () => ({}))),
+    });
+  }
+  return out;
+}
+
+/** `?resource=` field (lowerCamelCase) -> the message type of its entries. */
+const entryTypes: Readonly<Record<string, string>> = {
+  staticClusters: 'ClustersConfigDump.StaticCluster',
+  dynamicActiveClusters: 'ClustersConfigDump.DynamicCluster',
+  staticListeners: 'ListenersConfigDump.StaticListener',
+  dynamicListeners: 'ListenersConfigDump.DynamicListener',
+  staticRouteConfigs: 'RoutesConfigDump.StaticRouteConfig',
+  dynamicRouteConfigs: 'RoutesConfigDump.DynamicRouteConfig',
+  staticEndpointConfigs: 'EndpointsConfigDump.StaticEndpointConfig',
+  dynamicEndpointConfigs: 'EndpointsConfigDump.DynamicEndpointConfig',
+};
+
+function filterByName(section: ResourceSection, re: RegExp): ResourceSection {
+  const keep = (x: { name: string }): boolean => re.test(x.name);
+  return { versionInfo: section.versionInfo, static: section.static.filter(keep), dynamic: section.dynamic.filter(keep), rejected: section.rejected.filter(keep) };
+}
+
+function named(src: ConfigDumpSource, re: RegExp): ConfigDumpSource {
   return {
-    '@type': `${T}envoy.config.cluster.v3.Cluster`,
-    name: c.name,
-    type: c.type,
-    ...(c.type === 'EDS' ? { eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' }, service_name: c.name } } : {}),
-    connect_timeout: `${connectTimeoutMs / 1000}s`,
-    lb_policy: c.type === 'ORIGINAL_DST' ? 'CLUSTER_PROVIDED' : 'ROUND_ROBIN',
-    circuit_breakers: { thresholds: [{ max_connections: c.maxConnections, max_pending_requests: 4294967295, max_requests: 4294967295, max_retries: 4294967295 }] },
-    ...(c.bindInboundLoopback ? { upstream_bind_config: { source_address: { address: '127.0.0.6', port_value: 0 } } } : {}),
-    ...(c.service ? { metadata: { filter_metadata: { istio: { services: [c.service] } } } } : {}),
-  };
+    bootstrap: () => src.bootstrap(),
+    clusters: () => filterByName(src.clusters(), re),
+    listeners: () => filterByName(src.listeners(), re),
+    routes: () => filterByName(src.routes(), re),
+    endpoints: () => filterByName(src.endpoints(), re),
+  } satisfies ConfigDumpSource;
 }
 
-export function configDumpHandler(ctx: AdminContext) {
+export function configDumpHandler(source: () => ConfigDumpSource) {
   return (_req: unknown, url: URL): HttpReply => {
-    const b = ctx.bootstrap;
-    const version = ctx.clusters.versionInfo;
-    const now = new Date().toISOString();
-    const all = ctx.clusters.all();
-    const configs: object[] = [
-      {
-        '@type': `${T}envoy.admin.v3.BootstrapConfigDump`,
-        bootstrap: {
-          node: { id: b.nodeId, cluster: b.cluster, metadata: b.metadata, user_agent_name: 'envoy' },
-          admin: { address: sock('127.0.0.1', b.adminPort) },
-          static_resources: {
-            listeners: [
-              { name: `0.0.0.0_${b.prometheusPort}`, address: sock('0.0.0.0', b.prometheusPort) },
-              { name: `0.0.0.0_${b.readinessPort}`, address: sock('0.0.0.0', b.readinessPort) },
-            ],
-          },
-        },
-        last_updated: now,
-      },
-      {
-        '@type': `${T}envoy.admin.v3.ClustersConfigDump`,
-        version_info: version,
-        static_clusters: all.filter((c) => c.type !== 'EDS').map((c) => ({ cluster: cluster(c, b.connectTimeoutMs), last_updated: now })),
-        dynamic_active_clusters: all.filter((c) => c.type === 'EDS').map((c) => ({ version_info: version, cluster: cluster(c, b.connectTimeoutMs), last_updated: now })),
-      },
-      { '@type': `${T}envoy.admin.v3.ListenersConfigDump`, version_info: version, dynamic_listeners: listeners(ctx, version, now) },
-    ];
-    if (url.searchParams.has('include_eds')) {
-      configs.push({
-        '@type': `${T}envoy.admin.v3.EndpointsConfigDump`,
-        dynamic_endpoint_configs: all.filter((c) => c.type === 'EDS').map((c) => ({
-          version_info: version,
-          endpoint_config: {
-            '@type': `${T}envoy.config.endpoint.v3.ClusterLoadAssignment`,
-            cluster_name: c.name,
-            endpoints: [{ lb_endpoints: c.hosts().map((h) => ({ endpoint: { address: sock(h.address.ip, h.address.port) }, health_status: h.healthy ? 'HEALTHY' : 'UNHEALTHY' })) }],
-          },
-        })),
-      });
+    const q = url.searchParams;
+    let src = source();
+    const nameRegex = q.get('name_regex');
+    if (nameRegex) {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${nameRegex})$`);
+      } catch {
+        return text(400, `invalid name_regex: ${nameRegex}\n`);
+      }
+      src = named(src, re);
     }
-    return json(200, { configs });
+    const resource = q.get('resource');
+    const mask = q.get('mask');
+    const resourceField = resource?.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+    const all = configs(src, q.has('include_eds') || resourceField?.includes('Endpoint') === true, new Date().toISOString());
+    if (resourceField !== undefined) {
+      const type = entryTypes[resourceField];
+      if (!type) return text(404, `${resource ?? ''} not found in config dump\n`);
+      const entries = all.flatMap((c) => (c[resourceField] as Json[] | undefined) ?? []);
+      return json(200, { configs: entries.map((e) => (mask ? applyFieldMask({ '@type': `${T}${type}`, ...e }, mask) : { '@type': `${T}${type}`, ...e })) });
+    }
+    return json(200, { configs: mask ? all.map((c) => applyFieldMask(c, mask)) : all });
   };
 }

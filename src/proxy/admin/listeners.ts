@@ -1,14 +1,14 @@
-/** Admin `/listeners`: `name::address` per listener, or Envoy's ListenerStatuses with `?format=json`. */
+/** Admin `/listeners`: `name::address` per listener in force, or Envoy's ListenerStatuses with `?format=json`. */
 import { formatAddress } from '../core/address.ts';
 import { json, text, type HttpReply } from '../core/http-server.ts';
 import type { AdminContext } from './admin-context.ts';
 
 export function listenersHandler(ctx: AdminContext) {
   return (_req: unknown, url: URL): HttpReply => {
-    const infos = ctx.listeners.map((l) => l.info);
+    const infos = ctx.listenerStatuses();
     if (url.searchParams.get('format') === 'json') {
       return json(200, {
-        listener_statuses: infos.map((i) => ({ name: i.name, local_address: { socket_address: { address: i.address.ip, port_value: i.address.port } } })),
+        listenerStatuses: infos.map((i) => ({ name: i.name, localAddress: { socketAddress: { address: i.address.ip, portValue: i.address.port } } })),
       });
     }
     return text(200, infos.map((i) => `${i.name}::${formatAddress(i.address)}\n`).join(''));

@@ -1,4 +1,4 @@
-/** Admin `/memory` (Envoy's Memory message, from process.memoryUsage) and `/server_info`. */
+/** Admin `/memory` (Envoy's Memory message, from process.memoryUsage) and `/server_info` (ServerInfo with the bootstrap's node). */
 import { json, type HttpReply } from '../core/http-server.ts';
 import type { AdminContext } from './admin-context.ts';
 
@@ -6,11 +6,11 @@ export function memoryHandler(): HttpReply {
   const m = process.memoryUsage();
   return json(200, {
     allocated: String(m.heapUsed + m.external),
-    heap_size: String(m.heapTotal),
-    pageheap_unmapped: '0',
-    pageheap_free: String(Math.max(0, m.heapTotal - m.heapUsed)),
-    total_thread_cache: '0',
-    total_physical_bytes: String(m.rss),
+    heapSize: String(m.heapTotal),
+    pageheapUnmapped: '0',
+    pageheapFree: String(Math.max(0, m.heapTotal - m.heapUsed)),
+    totalThreadCache: '0',
+    totalPhysicalBytes: String(m.rss),
   });
 }
 
@@ -20,11 +20,11 @@ export function serverInfoHandler(ctx: AdminContext) {
     return json(200, {
       version: 'mizzen/0.1.0/Node.js-' + process.versions.node,
       state: ctx.status.name,
-      hot_restart_version: 'disabled',
-      command_line_options: { concurrency: 1, mode: 'Serve', drain_strategy: 'Immediate' },
-      node: { id: ctx.bootstrap.nodeId, cluster: ctx.bootstrap.cluster },
-      uptime_current_epoch: `${uptime}s`,
-      uptime_all_epochs: `${uptime}s`,
+      hotRestartVersion: 'disabled',
+      commandLineOptions: { concurrency: 1, mode: 'Serve', drainStrategy: 'Immediate', serviceCluster: ctx.bootstrap.node.cluster ?? '', serviceNode: ctx.bootstrap.node.id ?? '' },
+      node: ctx.bootstrap.node,
+      uptimeCurrentEpoch: `${uptime}s`,
+      uptimeAllEpochs: `${uptime}s`,
     });
   };
 }

@@ -1,130 +1,122 @@
 /**
- * The cluster manager: builds every cluster from a registry snapshot and the pod's own
- * identity, and swaps the whole set in one assignment. Balancer positions and per-host counters
- * carry over between versions by name, so an update never resets round robin or /clusters.
+ * The cluster manager: builds run-time clusters from frozen specs and endpoint assignments, and
+ * installs a whole built set in one assignment. Building has no effect on what is in force;
+ * installing swaps the set and sets the membership gauges. Balancer positions and per-host
+ * counters carry over between versions by name, so an update never resets round robin or
+ * /clusters; stats bundles live as long as the process.
  */
-import { normalizeIp } from '../core/address.ts';
 import { formatAddress } from '../core/address.ts';
-import type { Labels, Service } from '../config/registry.ts';
-import { endpointPortFor, serviceKey, type RegistrySnapshot } from '../config/snapshot.ts';
+import { mathRandom, type Random } from '../core/random.ts';
+import { emptyAssignment, type EndpointAssignment } from '../endpoint/endpoint-config.ts';
+import { usability } from '../endpoint/health.ts';
 import { clusterStats, type ClusterStats } from '../stats/envoy-stats.ts';
 import type { StatsStore } from '../stats/store.ts';
-import { blackHoleCluster } from './blackhole.ts';
-import { DEFAULT_MAX_CONNECTIONS, newHostStats, type Cluster, type Host, type HostStats, type ServiceMetadata } from './cluster.ts';
-import { edsCluster } from './eds-cluster.ts';
+import { newHostStats, type Cluster, type Host, type HostStats } from './cluster.ts';
+import type { ClusterSpec, EdsClusterSpec, StaticClusterSpec } from './cluster-config.ts';
+import { endpointCluster } from './endpoint-cluster.ts';
+import { loadBalancerFor } from './lb-policy.ts';
 import type { LoadBalancer } from './load-balancer.ts';
-import { BLACKHOLE, INBOUND_PASSTHROUGH, PASSTHROUGH, inboundClusterName, outboundClusterName } from './names.ts';
 import { originalDstCluster } from './original-dst-cluster.ts';
-import { roundRobin } from './round-robin.ts';
 
-/** This pod, as the inbound side needs it. */
-export interface LocalPod {
-  readonly instanceIp: string;
-  readonly namespace: string;
-  readonly labels: Labels;
-  /** Declared container ports: each gets an `inbound|PORT||` cluster. */
-  readonly containerPorts: readonly number[];
+/** A built, not yet installed, set of clusters. */
+export interface ClusterSet {
+  readonly byName: ReadonlyMap<string, Cluster>;
+  readonly hostStats: ReadonlyMap<string, HostStats>;
 }
 
 export interface ClusterManagerOptions {
   readonly store: StatsStore;
-  readonly local: LocalPod;
-  readonly maxConnections?: number;
+  readonly random?: Random;
 }
 
-const selects = (selector: Labels, labels: Labels): boolean =>
-  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-
-const meta = (s: Service): ServiceMetadata => ({ host: s.hostname, name: s.name, namespace: s.namespace });
+interface Balancer {
+  readonly key: string;
+  readonly lb: LoadBalancer;
+}
 
 export class ClusterManager {
-  private clusters: ReadonlyMap<string, Cluster>;
-  private snapshot: RegistrySnapshot | undefined;
-  private readonly balancers = new Map<string, LoadBalancer>();
-  private hostStats = new Map<string, HostStats>();
+  private installed: ClusterSet = { byName: new Map(), hostStats: new Map() };
+  private version = '';
+  private readonly balancers = new Map<string, Balancer>();
   private readonly stats = new Map<string, ClusterStats>();
-  private readonly opts: ClusterManagerOptions;
-  private readonly maxConnections: number;
+  private readonly store: StatsStore;
+  private readonly random: Random;
 
   constructor(opts: ClusterManagerOptions) {
-    this.opts = opts;
-    this.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    this.clusters = this.build(undefined);
+    this.store = opts.store;
+    this.random = opts.random ?? mathRandom;
   }
 
   get(name: string): Cluster | undefined {
-    return this.clusters.get(name);
+    return this.installed.byName.get(name);
   }
 
   all(): readonly Cluster[] {
-    return [...this.clusters.values()];
+    return [...this.installed.byName.values()];
   }
 
   get versionInfo(): string {
-    return this.snapshot ? String(this.snapshot.version) : '';
+    return this.version;
   }
 
-  /** Rebuilds all clusters from `snapshot` and swaps them in at once. */
-  update(snapshot: RegistrySnapshot): void {
-    this.snapshot = snapshot;
-    this.clusters = this.build(snapshot);
+  /** Builds clusters from specs; EDS specs take their endpoints from `endpoints` by service name. */
+  build(specs: readonly ClusterSpec[], endpoints: ReadonlyMap<string, EndpointAssignment>): ClusterSet {
+    const byName = new Map<string, Cluster>();
+    const hostStats = new Map<string, HostStats>();
+    for (const spec of specs) {
+      const stats = this.statsFor(spec.name);
+      if (spec.type === 'ORIGINAL_DST') {
+        byName.set(spec.name, originalDstCluster(spec, stats));
+        continue;
+      }
+      const assignment = spec.type === 'EDS' ? endpoints.get(spec.serviceName) ?? emptyAssignment(spec.serviceName) : spec.loadAssignment;
+      const hosts = this.hosts(spec, assignment, hostStats);
+      byName.set(spec.name, endpointCluster({ spec, hosts, lb: this.balancerFor(spec), stats }));
+    }
+    return { byName, hostStats };
+  }
+
+  /** Puts a built set in force, as of `version`. */
+  install(set: ClusterSet, version: string): void {
+    this.installed = set;
+    this.version = version;
+    for (const name of this.balancers.keys()) if (!set.byName.has(name)) this.balancers.delete(name);
+    for (const c of set.byName.values()) {
+      if (c.type === 'ORIGINAL_DST') continue;
+      const hosts = c.hosts();
+      c.stats.membership_total.set(hosts.length);
+      c.stats.membership_healthy.set(hosts.filter((h) => usability(h.health) === 'healthy').length);
+    }
+  }
+
+  private hosts(spec: EdsClusterSpec | StaticClusterSpec, assignment: EndpointAssignment, next: Map<string, HostStats>): Host[] {
+    const out: Host[] = [];
+    for (const locality of assignment.localities) {
+      for (const e of locality.endpoints) {
+        const key = `${spec.name}/${formatAddress(e.address)}`;
+        const stats = next.get(key) ?? this.installed.hostStats.get(key) ?? newHostStats();
+        next.set(key, stats);
+        out.push({ address: e.address, health: e.health, weight: e.weight, priority: locality.priority, locality: locality.locality, hostname: e.hostname, peer: e.peer, stats });
+      }
+    }
+    return out;
+  }
+
+  private balancerFor(spec: ClusterSpec): LoadBalancer {
+    const key = `${spec.lbPolicy}/${spec.choiceCount}`;
+    const have = this.balancers.get(spec.name);
+    if (have?.key === key) return have.lb;
+    const lb = loadBalancerFor(spec.lbPolicy, spec.choiceCount, this.random);
+    this.balancers.set(spec.name, { key, lb });
+    return lb;
   }
 
   private statsFor(name: string): ClusterStats {
     let s = this.stats.get(name);
     if (!s) {
-      s = clusterStats(this.opts.store, name);
+      s = clusterStats(this.store, name);
       this.stats.set(name, s);
     }
     return s;
-  }
-
-  private build(snap: RegistrySnapshot | undefined): ReadonlyMap<string, Cluster> {
-    const out = new Map<string, Cluster>();
-    const workloadAt = (ip: string) => this.snapshot?.workloadByIp.get(normalizeIp(ip));
-    const max = this.maxConnections;
-    out.set(BLACKHOLE, blackHoleCluster(this.statsFor(BLACKHOLE)));
-    out.set(PASSTHROUGH, originalDstCluster({ name: PASSTHROUGH, stats: this.statsFor(PASSTHROUGH), bindInboundLoopback: false, maxConnections: max, workloadAt }));
-    out.set(INBOUND_PASSTHROUGH, originalDstCluster({ name: INBOUND_PASSTHROUGH, stats: this.statsFor(INBOUND_PASSTHROUGH), bindInboundLoopback: true, maxConnections: max, workloadAt }));
-    for (const port of this.opts.local.containerPorts) {
-      const name = inboundClusterName(port);
-      out.set(name, originalDstCluster({ name, stats: this.statsFor(name), service: snap && this.inboundService(snap, port), bindInboundLoopback: true, hostIp: this.opts.local.instanceIp, maxConnections: max, workloadAt }));
-    }
-    if (!snap) return out;
-
-    const nextHostStats = new Map<string, HostStats>();
-    for (const service of snap.registry.services) {
-      const endpoints = snap.endpointsOf.get(serviceKey(service.namespace, service.name)) ?? [];
-      for (const port of service.ports) {
-        if (port.protocol.toUpperCase() !== 'TCP') continue;
-        const name = outboundClusterName(port.port, service.hostname);
-        const hosts: Host[] = endpoints.map((e) => {
-          const address = { ip: e.ip, port: endpointPortFor(e, port) };
-          const key = `${name}/${formatAddress(address)}`;
-          const stats = this.hostStats.get(key) ?? newHostStats();
-          nextHostStats.set(key, stats);
-          return { address, healthy: e.ready, workload: snap.workloadByIp.get(e.ip), stats };
-        });
-        let lb = this.balancers.get(name);
-        if (!lb) {
-          lb = roundRobin();
-          this.balancers.set(name, lb);
-        }
-        out.set(name, edsCluster({ name, service: meta(service), hosts, lb, stats: this.statsFor(name), maxConnections: max }));
-      }
-    }
-    this.hostStats = nextHostStats;
-    return out;
-  }
-
-  /** The service that sends this pod traffic on `port`: Istio's inbound cluster metadata. */
-  private inboundService(snap: RegistrySnapshot, port: number): ServiceMetadata | undefined {
-    const { instanceIp, labels, namespace } = this.opts.local;
-    for (const e of snap.endpointsByIp.get(instanceIp) ?? []) {
-      const svc = snap.registry.services.find((s) => s.name === e.service && s.namespace === e.namespace);
-      if (svc && svc.ports.some((p) => endpointPortFor(e, p) === port)) return meta(svc);
-    }
-    const svc = snap.registry.services.find((s) => s.namespace === namespace && selects(s.selector, labels) && s.ports.some((p) => p.targetPort === port));
-    return svc && meta(svc);
   }
 }

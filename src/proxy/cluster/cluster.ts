@@ -1,14 +1,14 @@
 /**
  * A cluster: a named set of upstream hosts and the policy for picking one, as Envoy's cluster
- * manager holds them. Istio's names: `outbound|PORT||HOST` (EDS, from the registry),
- * `inbound|PORT||` (the local app), PassthroughCluster / InboundPassthroughCluster
- * (ORIGINAL_DST) and BlackHoleCluster (STATIC, no hosts).
+ * manager holds them at run time. Istio's names: `outbound|PORT|SUBSET|HOST` (EDS),
+ * `inbound|PORT||` and PassthroughCluster / InboundPassthroughCluster (ORIGINAL_DST),
+ * BlackHoleCluster (STATIC, no hosts). Built from a frozen ClusterSpec (cluster-config.ts).
  */
 import type { Address } from '../core/address.ts';
-import type { Workload } from '../config/registry.ts';
+import type { HealthStatus, Locality } from '../endpoint/endpoint-config.ts';
 import type { ClusterStats } from '../stats/envoy-stats.ts';
-
-export type DiscoveryType = 'EDS' | 'ORIGINAL_DST' | 'STATIC';
+import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
+import type { DiscoveryType, LbPolicy } from './cluster-config.ts';
 
 /** Istio's cluster metadata `filter_metadata.istio.services[0]`: the service behind a cluster. */
 export interface ServiceMetadata {
@@ -25,27 +25,38 @@ export interface HostStats {
 
 export interface Host {
   readonly address: Address;
-  readonly healthy: boolean;
-  /** The registry's workload at the host's IP, when known (the destination peer for metrics). */
-  readonly workload: Workload | undefined;
+  readonly health: HealthStatus;
+  readonly weight: number;
+  readonly priority: number;
+  readonly locality: Locality;
+  readonly hostname: string;
+  /** Who runs at the host (the destination peer for Istio's metrics), when known. */
+  readonly peer: WorkloadMetadata | undefined;
   readonly stats: HostStats;
 }
 
 export interface Cluster {
   readonly name: string;
   readonly type: DiscoveryType;
+  readonly lbPolicy: LbPolicy;
   readonly stats: ClusterStats;
   readonly service: ServiceMetadata | undefined;
-  /** upstream_bind_config: connect from 127.0.0.6 / ::6 (the inbound clusters). */
-  readonly bindInboundLoopback: boolean;
+  /** upstream_bind_config.source_address (127.0.0.6 for Istio's inbound clusters). */
+  readonly upstreamBind: string | undefined;
+  readonly connectTimeoutMs: number;
   /** Circuit breaker: max concurrent upstream connections (UO above it). */
   readonly maxConnections: number;
+  /** False for bootstrap-defined clusters (admin's added_via_api). */
+  readonly addedViaApi: boolean;
   hosts(): readonly Host[];
-  /** The host for a new connection to `destination`; undefined means no healthy upstream (UH). */
-  chooseHost(destination: Address): Host | undefined;
+  /** The host for a new connection to `destination` from `source`; undefined means no healthy upstream (UH). */
+  chooseHost(destination: Address, source?: Address): Host | undefined;
 }
 
 export const newHostStats = (): HostStats => ({ cx_total: 0, cx_active: 0, cx_connect_fail: 0 });
 
-/** Istio's default circuit breaker: effectively unlimited. */
+/** Istio's circuit breaker default for its clusters: effectively unlimited. */
 export const DEFAULT_MAX_CONNECTIONS = 4294967295;
+
+/** Envoy's own default when a cluster sets no thresholds. */
+export const ENVOY_DEFAULT_MAX_CONNECTIONS = 1024;

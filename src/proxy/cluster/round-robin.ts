@@ -1,6 +1,7 @@
 /**
- * Envoy's ROUND_ROBIN load balancer over the healthy (ready) hosts. The position survives
- * registry updates (the cluster manager keeps one balancer per cluster name).
+ * Envoy's ROUND_ROBIN load balancer over the pickable hosts. The position survives config
+ * updates (the cluster manager keeps one balancer per cluster name). Endpoint weights are not
+ * applied yet (Istio sends 1 for every endpoint).
  */
 import type { Host } from './cluster.ts';
 import type { LoadBalancer } from './load-balancer.ts';

@@ -1,6 +1,7 @@
 /**
- * Where registry snapshots come from (today a watched file; later xDS). Consumers read the
- * current snapshot and are told when a new one has been swapped in.
+ * Where registry snapshots come from in registry.json mode (a watched file; with a discovery
+ * address the config comes from xDS instead, src/proxy/xds/). Consumers read the current
+ * snapshot and are told when a new one has been swapped in.
  */
 import type { RegistrySnapshot } from './snapshot.ts';
 

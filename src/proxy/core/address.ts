@@ -37,3 +37,15 @@ export function socketAddress(ip: string | undefined, port: number | undefined):
 export function inboundBindAddress(family: 4 | 6): string {
   return family === 4 ? '127.0.0.6' : '::6';
 }
+
+/**
+ * The source address for an upstream connection from a cluster's upstream_bind_config: as
+ * configured when the families agree; Istio's inbound loopback 127.0.0.6 becomes ::6 for an IPv6
+ * upstream; any other mismatch binds nothing (the kernel picks).
+ */
+export function upstreamBindAddress(bind: string | undefined, family: 4 | 6): string | undefined {
+  if (bind === undefined) return undefined;
+  if (familyOf(bind) === family) return bind;
+  if (bind === '127.0.0.6' || bind === '::6') return inboundBindAddress(family);
+  return undefined;
+}

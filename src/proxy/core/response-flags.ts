@@ -17,11 +17,13 @@ export const ResponseFlags = {
   DownstreamConnectionTermination: 'DC',
   /** Every connect attempt (max_connect_attempts) failed. */
   UpstreamRetryLimitExceeded: 'URX',
+  /** The route names a cluster the config does not have. */
+  NoClusterFound: 'NC',
 } as const;
 
 export type ResponseFlag = (typeof ResponseFlags)[keyof typeof ResponseFlags];
 
-const order: readonly ResponseFlag[] = ['UH', 'UF', 'UO', 'NR', 'DC', 'URX'];
+const order: readonly ResponseFlag[] = ['UH', 'UF', 'UO', 'NR', 'DC', 'URX', 'NC'];
 
 export function responseFlagsString(flags: ReadonlySet<ResponseFlag>): string {
   const out = order.filter((f) => flags.has(f));

@@ -1,7 +1,8 @@
 /**
  * The server's lifecycle, as Envoy's `server.state` reports it. Readiness (15021, 15020 and the
- * admin `/ready`) is derived from it: LIVE once listeners are up and the registry is loaded,
- * DRAINING from the first termination signal on.
+ * admin `/ready`) is derived from it: LIVE once listeners are up and the initial config has
+ * arrived (the registry file, or the first complete xDS set), DRAINING from the first
+ * termination signal on. It never goes back to not ready when the config source goes away.
  */
 
 export const ServerStates = { Live: 0, Draining: 1, PreInitializing: 2, Initializing: 3 } as const;
@@ -12,8 +13,14 @@ const names: Record<ServerState, string> = { 0: 'LIVE', 1: 'DRAINING', 2: 'PRE_I
 export class ServerStatus {
   private state: ServerState = ServerStates.PreInitializing;
   private listenersUp = false;
-  private registryLoaded = false;
+  private configLoaded = false;
+  private readonly waitingFor: string;
   readonly startedAt = Date.now();
+
+  /** `waitingFor`: the not-ready reason until the config has loaded. */
+  constructor(waitingFor = 'the service registry has not been loaded') {
+    this.waitingFor = waitingFor;
+  }
 
   get current(): ServerState {
     return this.state;
@@ -31,7 +38,7 @@ export class ServerStatus {
   notReadyReason(): string | undefined {
     if (this.state === ServerStates.Draining) return 'server is draining';
     if (!this.listenersUp) return 'listeners are not up yet';
-    if (!this.registryLoaded) return 'the service registry has not been loaded';
+    if (!this.configLoaded) return this.waitingFor;
     return undefined;
   }
 
@@ -44,8 +51,8 @@ export class ServerStatus {
     this.promote();
   }
 
-  markRegistryLoaded(): void {
-    this.registryLoaded = true;
+  markConfigLoaded(): void {
+    this.configLoaded = true;
     this.promote();
   }
 
@@ -54,6 +61,6 @@ export class ServerStatus {
   }
 
   private promote(): void {
-    if (this.state !== ServerStates.Draining && this.listenersUp && this.registryLoaded) this.state = ServerStates.Live;
+    if (this.state !== ServerStates.Draining && this.listenersUp && this.configLoaded) this.state = ServerStates.Live;
   }
 }

@@ -1,11 +1,10 @@
 /**
  * The listener both virtual listeners share: accepts with allowHalfOpen and pauseOnConnect (no
  * byte is read before the upstream is connected), finds the original destination, asks the
- * filter chain for a cluster and hands the connection to a tcp_proxy session. Counts
+ * filter chain match for an upstream and hands the connection to a tcp_proxy session. Counts
  * `listener.<addr>.downstream_cx_*` and tracks every open session until it has fully closed.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Cluster } from '../cluster/cluster.ts';
 import { socketAddress, statAddress, type Address } from '../core/address.ts';
 import type { DestinationResolver } from '../core/original-destination.ts';
 import { setTransparent } from '../core/socket-options.ts';
@@ -16,9 +15,10 @@ import { TcpProxySession, type TcpProxyConfig } from '../filters/network/tcp-pro
 import { listenerStats, type ListenerStats, type TcpStatsCache } from '../stats/envoy-stats.ts';
 import type { StatsStore } from '../stats/store.ts';
 import type { Listener, ListenerInfo } from './listener.ts';
+import type { Upstream } from './upstream.ts';
 
-/** The filter chain match: which cluster a connection to `destination` goes to (undefined: NR). */
-export type FilterChainMatch = (destination: Address, remote: Address | undefined) => Cluster | undefined;
+/** The filter chain match: where a connection to `destination` goes (undefined: no filter chain, NR). */
+export type FilterChainMatch = (destination: Address, remote: Address | undefined) => Upstream | undefined;
 
 export interface TcpListenerOptions {
   readonly name: string;
@@ -102,17 +102,17 @@ export class TcpListener implements Listener {
       return;
     }
     const info = newStreamInfo(this.opts.direction, destination, socketAddress(socket.remoteAddress, socket.remotePort));
-    let cluster: Cluster | undefined;
+    let upstream: Upstream | undefined;
     try {
-      cluster = this.opts.match(destination, info.downstreamRemote);
+      upstream = this.opts.match(destination, info.downstreamRemote);
     } catch (err) {
       this.opts.log.error(`listener ${this.opts.name}: filter chain match failed: ${(err as Error).message}`);
     }
-    if (!cluster) this.stats.no_filter_chain_match.inc();
+    if (!upstream) this.stats.no_filter_chain_match.inc();
     this.stats.downstream_cx_active.inc();
-    const session = new TcpProxySession(socket, info, cluster, destination, {
+    const session = new TcpProxySession(socket, info, upstream, destination, {
       config: this.opts.tcpProxy,
-      stats: this.opts.tcpStats.get(cluster?.name ?? this.opts.name),
+      stats: this.opts.tcpStats.get(upstream?.statPrefix ?? this.opts.name),
       observers: this.opts.observers,
       onDone: (s) => {
         this.sessions.delete(s);

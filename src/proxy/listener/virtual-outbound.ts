@@ -1,6 +1,7 @@
 /**
  * virtualOutbound (0.0.0.0:15001): where ISTIO_REDIRECT sends the app's outbound connections.
- * Its filter chains, in order: the listener's own port is a BlackHole (loop guard, Istio's
+ * With xDS its filter chains come from LDS (config-match.ts). In registry.json mode they are
+ * fixed, in order: the listener's own port is a BlackHole (loop guard, Istio's
  * virtualOutbound-blackhole); a ClusterIP:port goes to `outbound|PORT||HOST`, round robin over
  * ready endpoints; a known pod IP is dialled directly (through its service's cluster when the
  * port is one the service targets); anything else is PassthroughCluster under ALLOW_ANY and
@@ -13,6 +14,10 @@ import type { Address } from '../core/address.ts';
 import type { RegistrySnapshot } from '../config/snapshot.ts';
 import { endpointPortFor } from '../config/snapshot.ts';
 import { TcpListener, type FilterChainMatch, type TcpListenerOptions } from './tcp-listener.ts';
+import { upstreamOf } from './upstream.ts';
+
+/** A registry-mode filter chain decision: the cluster, or undefined (NR). */
+export type ClusterMatch = (destination: Address, remote: Address | undefined) => Cluster | undefined;
 
 export type OutboundTrafficPolicy = 'ALLOW_ANY' | 'REGISTRY_ONLY';
 
@@ -29,7 +34,7 @@ function pinned(cluster: Cluster, destination: Address): Cluster {
   return { ...cluster, hosts: () => cluster.hosts(), chooseHost: () => cluster.hosts().find(match) };
 }
 
-export function matchOutbound(ctx: OutboundMatchContext): FilterChainMatch {
+export function matchOutbound(ctx: OutboundMatchContext): ClusterMatch {
   return (dst) => {
     const fallback = (): Cluster | undefined => ctx.clusters.get(ctx.policy === 'REGISTRY_ONLY' ? BLACKHOLE : PASSTHROUGH);
     if (dst.port === ctx.listenerPort) return ctx.clusters.get(BLACKHOLE);
@@ -51,6 +56,9 @@ export function matchOutbound(ctx: OutboundMatchContext): FilterChainMatch {
   };
 }
 
-export function virtualOutbound(ctx: OutboundMatchContext, opts: Omit<TcpListenerOptions, 'name' | 'direction' | 'match' | 'transparent'>): TcpListener {
-  return new TcpListener({ ...opts, name: 'virtualOutbound', direction: 'outbound', transparent: false, match: matchOutbound(ctx) });
+export function virtualOutbound(opts: Omit<TcpListenerOptions, 'name' | 'direction' | 'transparent'>): TcpListener {
+  return new TcpListener({ ...opts, name: 'virtualOutbound', direction: 'outbound', transparent: false });
 }
+
+/** A registry-mode match as a listener's filter chain match. */
+export const asFilterChainMatch = (m: ClusterMatch): FilterChainMatch => (dst, remote) => upstreamOf(m(dst, remote));

@@ -1,14 +1,15 @@
 /**
  * Istio's standard metric labels for a TCP connection, computed as istio-proxy's stats filter
- * does: the reporter's own side from the pod's identity, the peer from the registry (our
- * stand-in for metadata exchange), the destination service from the cluster's metadata, and
- * "unknown" where Istio has nothing (principals without mTLS, unknown peers).
+ * does: the reporter's own side from the pod's identity; the outbound peer from the chosen
+ * host (EDS `istio.workload` metadata, or the registry); the inbound peer from `peerAt` (the
+ * registry's IP lookup in registry.json mode; nothing with xDS, as Istio has nothing without
+ * mTLS); the destination service from the cluster's metadata (or its name); "unknown" where
+ * Istio has nothing (principals without mTLS, unknown peers).
  */
 import type { ProxiedConnection } from '../filters/network/connection-observer.ts';
 import { BLACKHOLE, INBOUND_PASSTHROUGH, PASSTHROUGH } from '../cluster/names.ts';
 import { responseFlagsString } from '../core/response-flags.ts';
-import type { Workload } from '../config/registry.ts';
-import { peerMetadata, type WorkloadMetadata } from './workload-metadata.ts';
+import type { WorkloadMetadata } from './workload-metadata.ts';
 
 export const istioLabelNames = [
   'reporter', 'source_workload', 'source_workload_namespace', 'source_principal', 'source_app', 'source_version',
@@ -23,8 +24,8 @@ export type IstioLabels = Readonly<Record<(typeof istioLabelNames)[number], stri
 export interface LabelContext {
   readonly local: WorkloadMetadata;
   readonly clusterId: string;
-  /** The registry's workload at an IP (the inbound peer is looked up by the downstream address). */
-  readonly workloadAt: (ip: string) => Workload | undefined;
+  /** Who is at an IP (the inbound peer, looked up by the downstream address). */
+  readonly peerAt: (ip: string) => WorkloadMetadata | undefined;
 }
 
 const passthroughNames = new Set([BLACKHOLE, PASSTHROUGH, INBOUND_PASSTHROUGH]);
@@ -48,7 +49,7 @@ export function istioLabels(c: ProxiedConnection, ctx: LabelContext): IstioLabel
   const special = passthroughNames.has(clusterName) ? clusterName : undefined;
   const common = { request_protocol: 'tcp', response_flags: responseFlagsString(c.info.responseFlags) };
   if (c.info.direction === 'outbound') {
-    const peer = peerMetadata(c.host?.workload, ctx.clusterId);
+    const peer = c.host?.peer;
     return {
       reporter: 'source',
       ...side('source', ctx.local),
@@ -61,7 +62,7 @@ export function istioLabels(c: ProxiedConnection, ctx: LabelContext): IstioLabel
     } as IstioLabels;
   }
   const remote = c.info.downstreamRemote;
-  const peer = peerMetadata(remote ? ctx.workloadAt(remote.ip) : undefined, ctx.clusterId);
+  const peer = remote ? ctx.peerAt(remote.ip) : undefined;
   return {
     reporter: 'destination',
     ...side('source', peer),

@@ -1,8 +1,9 @@
 /**
  * A workload's identity as Istio's metrics label it: workload name, namespace, app and version,
- * canonical service and revision (from the labels Istio reads, with its fallbacks) and cluster.
+ * canonical service and revision (from the labels Istio reads, with its fallbacks) and cluster;
+ * from a pod's labels, or from an EDS endpoint's `istio.workload` metadata.
  */
-import type { Labels, Workload } from '../config/registry.ts';
+import type { Labels } from '../config/registry.ts';
 
 export interface WorkloadMetadata {
   readonly workload: string;
@@ -36,5 +37,23 @@ export function workloadMetadata(w: { workload: string; namespace: string; label
   };
 }
 
-export const peerMetadata = (w: Workload | undefined, cluster: string): WorkloadMetadata | undefined =>
-  w ? workloadMetadata(w, cluster) : undefined;
+/**
+ * An endpoint's `filter_metadata.istio.workload` ("workload;namespace;canonical-name;
+ * canonical-revision;cluster"), as istio-proxy's stats filter reads it when no metadata exchange
+ * has happened: app and version are the canonical name and revision. Undefined when malformed.
+ */
+export function fromEndpointMetadata(value: string): WorkloadMetadata | undefined {
+  const parts = value.split(';');
+  if (parts.length !== 5) return undefined;
+  const [workload = '', namespace = '', canonical = '', revision = '', cluster = ''] = parts;
+  const or = (v: string, d: string): string => (v === '' ? d : v);
+  return {
+    workload: or(workload, 'unknown'),
+    namespace: or(namespace, 'unknown'),
+    app: or(canonical, 'unknown'),
+    version: or(revision, 'unknown'),
+    canonicalService: or(canonical, 'unknown'),
+    canonicalRevision: or(revision, 'latest'),
+    cluster: or(cluster, 'unknown'),
+  };
+}

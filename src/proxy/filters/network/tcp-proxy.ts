@@ -1,22 +1,22 @@
 /**
  * Envoy's tcp_proxy network filter for one downstream connection: pick a host from the route's
- * cluster, connect (connect_timeout, max_connect_attempts), then proxy bytes both ways with
- * backpressure and half-close. A reset on either side is passed on as a reset. Failures end the
- * downstream and are recorded as response flags (UH, UO, UF, URX, DC, NR); nothing throws out
- * of an event handler. The downstream must arrive paused (the listener's pauseOnConnect).
+ * cluster, connect (the cluster's connect_timeout and upstream bind, max_connect_attempts), then
+ * proxy bytes both ways with backpressure and half-close. A reset on either side is passed on
+ * as a reset. Failures end the downstream and are recorded as response flags (UH, UO, UF, URX,
+ * DC, NR, NC); nothing throws out of an event handler. The downstream must arrive paused (the
+ * listener's pauseOnConnect).
  */
 import { connect, type Socket } from 'node:net';
 import type { Cluster, Host } from '../../cluster/cluster.ts';
-import { familyOf, inboundBindAddress, socketAddress, type Address } from '../../core/address.ts';
+import { familyOf, socketAddress, upstreamBindAddress, type Address } from '../../core/address.ts';
 import { ResponseFlags, type ResponseFlag } from '../../core/response-flags.ts';
 import type { StreamInfo } from '../../core/stream-info.ts';
+import type { Upstream } from '../../listener/upstream.ts';
 import type { TcpProxyStats } from '../../stats/envoy-stats.ts';
 import type { ConnectionObserver, ProxiedConnection } from './connection-observer.ts';
 import { pump } from './pump.ts';
 
 export interface TcpProxyConfig {
-  /** Envoy's cluster connect_timeout (Istio's default 10s). */
-  readonly connectTimeoutMs: number;
   /** tcp_proxy max_connect_attempts (Envoy's default 1). */
   readonly maxConnectAttempts: number;
 }
@@ -48,13 +48,16 @@ export class TcpProxySession implements ProxiedConnection {
   private readonly destination: Address;
   private readonly deps: TcpProxyDeps;
 
-  constructor(downstream: Socket, info: StreamInfo, cluster: Cluster | undefined, destination: Address, deps: TcpProxyDeps) {
+  private readonly upstreamRoute: Upstream | undefined;
+
+  constructor(downstream: Socket, info: StreamInfo, upstream: Upstream | undefined, destination: Address, deps: TcpProxyDeps) {
     this.downstream = downstream;
     this.info = info;
-    this.cluster = cluster;
+    this.upstreamRoute = upstream;
+    this.cluster = upstream?.cluster;
     this.destination = destination;
     this.deps = deps;
-    info.upstreamCluster = cluster?.name ?? '-';
+    info.upstreamCluster = upstream?.clusterName ?? '-';
   }
 
   start(): void {
@@ -71,7 +74,7 @@ export class TcpProxySession implements ProxiedConnection {
     });
     if (!this.cluster) {
       this.deps.stats.downstream_cx_no_route.inc();
-      this.fail(ResponseFlags.NoRouteFound);
+      this.fail(this.upstreamRoute ? ResponseFlags.NoClusterFound : ResponseFlags.NoRouteFound);
       return;
     }
     this.connectUpstream(this.cluster);
@@ -105,7 +108,7 @@ export class TcpProxySession implements ProxiedConnection {
       cluster.stats.upstream_cx_overflow.inc();
       return this.fail(ResponseFlags.UpstreamOverflow);
     }
-    const host = cluster.chooseHost(this.destination);
+    const host = cluster.chooseHost(this.destination, this.info.downstreamRemote);
     if (!host) {
       cluster.stats.upstream_cx_none_healthy.inc();
       return this.fail(ResponseFlags.NoHealthyUpstream);
@@ -113,7 +116,8 @@ export class TcpProxySession implements ProxiedConnection {
     this.attempts++;
     this.host = host;
     this.info.upstreamHost = host.address;
-    const bind = cluster.bindInboundLoopback ? { localAddress: inboundBindAddress(familyOf(host.address.ip)) } : {};
+    const source = upstreamBindAddress(cluster.upstreamBind, familyOf(host.address.ip));
+    const bind = source === undefined ? {} : { localAddress: source };
     const up = connect({ host: host.address.ip, port: host.address.port, allowHalfOpen: true, noDelay: true, ...bind });
     this.upstream = up;
     this.upstreamClosed = false;
@@ -124,7 +128,7 @@ export class TcpProxySession implements ProxiedConnection {
     this.timer = setTimeout(() => {
       cluster.stats.upstream_cx_connect_timeout.inc();
       up.destroy(new Error('connect timeout'));
-    }, this.deps.config.connectTimeoutMs);
+    }, cluster.connectTimeoutMs);
     up.once('connect', () => this.onConnected(cluster, up));
     up.on('error', () => this.onUpstreamError(cluster, host, up));
     up.on('end', () => (this.upstreamRemoteClose = true));

@@ -1,0 +1,49 @@
+/**
+ * A listener's filter chain as the data path holds it: the filter_chain_match criteria and the
+ * chain's terminal network filter, either tcp_proxy (a cluster or weighted clusters) or the
+ * HTTP connection manager (a route configuration by RDS name or inline). Validated and frozen.
+ */
+import type { Prefix } from '../../interception/cidr.ts';
+import type { ClusterTarget, RouteConfig } from '../route/route-config.ts';
+
+export type SourceType = 'ANY' | 'SAME_IP_OR_LOOPBACK' | 'EXTERNAL';
+
+/** envoy.config.listener.v3.FilterChainMatch, the criteria Mizzen evaluates. */
+export interface FilterChainMatchConfig {
+  readonly destinationPort: number | undefined;
+  readonly prefixRanges: readonly Prefix[];
+  readonly serverNames: readonly string[];
+  readonly transportProtocol: string;
+  readonly applicationProtocols: readonly string[];
+  readonly sourceType: SourceType;
+  readonly sourcePrefixRanges: readonly Prefix[];
+  readonly sourcePorts: readonly number[];
+}
+
+export interface TcpProxyRoute {
+  readonly kind: 'tcp_proxy';
+  readonly statPrefix: string;
+  readonly target: ClusterTarget;
+}
+
+export interface HttpConnectionManagerRoute {
+  readonly kind: 'http_connection_manager';
+  readonly statPrefix: string;
+  /** rds.route_config_name, when the route configuration comes from RDS. */
+  readonly rds: string | undefined;
+  /** route_config, when it is inline (Istio's inbound chains). */
+  readonly routeConfig: RouteConfig | undefined;
+}
+
+export type NetworkRoute = TcpProxyRoute | HttpConnectionManagerRoute;
+
+export interface FilterChainConfig {
+  readonly name: string;
+  readonly match: FilterChainMatchConfig;
+  readonly route: NetworkRoute;
+}
+
+export const matchAll: FilterChainMatchConfig = Object.freeze({
+  destinationPort: undefined, prefixRanges: [], serverNames: [], transportProtocol: '', applicationProtocols: [],
+  sourceType: 'ANY', sourcePrefixRanges: [], sourcePorts: [],
+});

@@ -1,0 +1,16 @@
+/**
+ * What a filter chain resolved a connection to: a cluster in force, or the name of one the
+ * config does not have (the connection then ends with NC), and the tcp_proxy stat prefix.
+ */
+import type { Cluster } from '../cluster/cluster.ts';
+
+export interface Upstream {
+  /** Undefined when the route names a cluster that does not exist (NC). */
+  readonly cluster: Cluster | undefined;
+  readonly clusterName: string;
+  /** `tcp.<statPrefix>.*` (Istio uses the cluster name). */
+  readonly statPrefix: string;
+}
+
+export const upstreamOf = (cluster: Cluster | undefined): Upstream | undefined =>
+  cluster ? { cluster, clusterName: cluster.name, statPrefix: cluster.name } : undefined;

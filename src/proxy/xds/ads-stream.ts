@@ -1,0 +1,134 @@
+/**
+ * The ADS stream to the control plane: envoy.service.discovery.v3.AggregatedDiscoveryService/
+ * StreamAggregatedResources over plaintext gRPC (istiod's 15010), one stream at a time, each on
+ * a fresh channel. The node rides on the first request of every stream. When a stream ends for
+ * any reason, the next one is opened after the jittered back-off, so the back-off alone paces
+ * reconnects. The owner hears when a stream opens (time to subscribe), when it is connected
+ * (the control plane answered), each response, and when it is lost; nothing the owner throws
+ * escapes into gRPC's event handlers.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { describeError } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse, type Node } from '../../core/xds/ads-service.ts';
+import type { AdsStreamHandler } from './ads-stream-handler.ts';
+import type { Backoff } from './backoff.ts';
+
+export interface AdsStreamOptions {
+  /** gRPC target: `host:port`, or `unix:/path`. */
+  readonly target: string;
+  readonly node: Node;
+  readonly backoff: Backoff;
+  readonly log: Logger;
+  readonly handler: AdsStreamHandler;
+}
+
+type AdsCall = grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+type AdsClient = grpc.Client & { StreamAggregatedResources(): AdsCall };
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  // No DNS TXT lookups for service config: inside a pod namespace there may be no resolver.
+  'grpc.service_config_disable_resolution': 1,
+  'grpc.max_receive_message_length': 128 * 1024 * 1024,
+  'grpc.enable_retries': 0,
+};
+
+const AdsClientCtor = grpc.makeGenericClientConstructor(adsServiceDefinition(), 'AggregatedDiscoveryService');
+
+export class AdsStream {
+  private client: AdsClient | undefined;
+  private call: AdsCall | undefined;
+  private generation = 0;
+  private nodeSent = false;
+  private connectedNow = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly o: AdsStreamOptions;
+
+  constructor(o: AdsStreamOptions) {
+    this.o = o;
+  }
+
+  get connected(): boolean {
+    return this.connectedNow;
+  }
+
+  start(): void {
+    this.open();
+  }
+
+  /** Writes a request on the current stream (the first one carries the node). */
+  send(req: DiscoveryRequest): void {
+    const call = this.call;
+    if (!call || !call.writable) return;
+    const msg = this.nodeSent ? req : { ...req, node: this.o.node };
+    this.nodeSent = true;
+    call.write(msg);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.teardown();
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const generation = ++this.generation;
+    const client = new AdsClientCtor(this.o.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as AdsClient;
+    const call = client.StreamAggregatedResources();
+    this.client = client;
+    this.call = call;
+    this.nodeSent = false;
+    this.connectedNow = false;
+    const current = (): boolean => generation === this.generation;
+    call.on('metadata', () => current() && this.markConnected());
+    call.on('data', (r: DiscoveryResponse) => {
+      if (!current()) return;
+      this.markConnected();
+      this.o.backoff.reset();
+      this.safely('response', () => this.o.handler.response(r));
+    });
+    call.on('error', () => {}); // the 'status' event that always follows says why
+    call.on('status', (s: grpc.StatusObject) => {
+      if (!current()) return;
+      this.teardown();
+      this.safely('lost', () => this.o.handler.lost(`${s.code} (${grpc.status[s.code] ?? 'UNKNOWN'}), ${s.details}`));
+      this.schedule();
+    });
+    this.safely('opened', () => this.o.handler.opened());
+  }
+
+  private markConnected(): void {
+    if (this.connectedNow) return;
+    this.connectedNow = true;
+    this.safely('connected', () => this.o.handler.connected());
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    const wait = this.o.backoff.next();
+    this.o.log.info(`StreamAggregatedResources: reconnecting to ${this.o.target} in ${wait} ms`);
+    this.timer = setTimeout(() => this.open(), wait);
+    this.timer.unref();
+  }
+
+  /** Ends the current stream and channel; their late events are ignored. */
+  private teardown(): void {
+    this.generation++;
+    this.connectedNow = false;
+    const { call, client } = this;
+    this.call = undefined;
+    this.client = undefined;
+    call?.cancel();
+    client?.close();
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.o.log.error(`ADS ${what} handler failed: ${describeError(err)}`);
+    }
+  }
+}
