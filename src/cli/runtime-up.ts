@@ -17,7 +17,7 @@ import { stdoutLine, withStateDir } from './runtime-options.ts';
 
 interface UpFlags {
   filename: string; stateDir?: string; meshId?: string; podCidr: string; serviceCidr: string;
-  restartBackoff: string; outboundTrafficPolicy: string; wait: boolean; timeout: string;
+  restartBackoff: string; outboundTrafficPolicy: string; wait: boolean; timeout: string; controlPlane: boolean;
 }
 
 function meshIdOf(flag: string | undefined, stateDir: string): string {
@@ -35,6 +35,7 @@ export function registerUp(program: Command): void {
     .option('--service-cidr <cidr>', 'ClusterIP addresses', '10.96.0.0/16')
     .option('--restart-backoff <duration>', 'the first crash back-off delay (doubles up to 5m)', '10s')
     .option('--outbound-traffic-policy <policy>', 'ALLOW_ANY or REGISTRY_ONLY, passed to the sidecars', 'ALLOW_ANY')
+    .option('--no-control-plane', 'run no istiod: sidecars read registry.json instead of xDS')
     .option('--no-wait', 'return once applied, without waiting for the pods')
     .option('--timeout <duration>', 'how long to wait for the pods to be ready', '2m'))
     .action(async (o: UpFlags) => {
@@ -42,7 +43,7 @@ export function registerUp(program: Command): void {
       await up({
         file: o.filename, stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: o.podCidr, serviceCidr: o.serviceCidr,
         restartBackoffMs: parseDuration('--restart-backoff', o.restartBackoff), outboundTrafficPolicy: o.outboundTrafficPolicy,
-        wait: o.wait, timeoutMs: parseDuration('--timeout', o.timeout),
+        wait: o.wait, timeoutMs: parseDuration('--timeout', o.timeout), controlPlane: o.controlPlane,
       }, stdoutLine, createLogger());
     });
 
@@ -64,13 +65,15 @@ export function registerUp(program: Command): void {
     .requiredOption('--service-cidr <cidr>', 'service CIDR')
     .option('--restart-backoff <duration>', 'first crash back-off', '10s')
     .option('--outbound-traffic-policy <policy>', 'for the sidecars', 'ALLOW_ANY')
-    .option('--created-state-dir', 'up made the state directory'))
-    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean }) => {
+    .option('--created-state-dir', 'up made the state directory')
+    .option('--no-control-plane', 'run no istiod'))
+    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean; controlPlane: boolean }) => {
       const stateDir = stateDirFrom(o.stateDir);
       process.exitCode = await runSupervisor({
         stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: parseCidr('--pod-cidr', o.podCidr), serviceCidr: parseCidr('--service-cidr', o.serviceCidr),
         backoffBaseMs: parseDuration('--restart-backoff', o.restartBackoff), sidecarCommand: sidecarCommand(), cliCommand: cliCommand(),
         outboundTrafficPolicy: o.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY', createdStateDir: o.createdStateDir === true,
+        controlPlane: o.controlPlane,
       });
     });
 }

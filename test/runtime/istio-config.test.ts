@@ -27,7 +27,7 @@ function vs(name: string, timeout: string): string {
 before(async () => {
   const ns = join(files, 'ns.yaml');
   writeFileSync(ns, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n');
-  const up = await cli(['up', '-f', ns]);
+  const up = await cli(['up', '-f', ns, '--no-control-plane']);
   assert.equal(up.code, 0, up.stderr);
 });
 

@@ -65,7 +65,8 @@ export class TestMesh {
   }
 
   up(file: string, extra: readonly string[] = []): Promise<CliResult> {
-    return this.cli(['up', '-f', file, '--mesh-id', this.meshId, '--restart-backoff', '1s', '--timeout', '60s', ...extra]);
+    // Runtime tests need no control plane: sidecars (the stand-in) read registry.json.
+    return this.cli(['up', '-f', file, '--mesh-id', this.meshId, '--restart-backoff', '1s', '--timeout', '60s', '--no-control-plane', ...extra]);
   }
 
   async pods(namespace = '-A'): Promise<PodItem[]> {

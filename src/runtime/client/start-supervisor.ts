@@ -17,6 +17,8 @@ export interface StartRequest {
   readonly serviceCidr: string;
   readonly restartBackoffMs: number;
   readonly outboundTrafficPolicy: string;
+  /** Run istiod and program sidecars over xDS (default true). */
+  readonly controlPlane?: boolean;
 }
 
 export function logTail(path: string, lines = 15): string {
@@ -34,7 +36,8 @@ export async function startSupervisor(r: StartRequest, timeoutMs = 30_000): Prom
   const fd = openSync(paths.supervisorLog, 'a', 0o644);
   const [node = '', ...cli] = cliCommand();
   const args = [...cli, 'supervise', '--state-dir', r.stateDir, '--mesh-id', r.meshId, '--pod-cidr', r.podCidr, '--service-cidr', r.serviceCidr,
-    '--restart-backoff', `${r.restartBackoffMs}ms`, '--outbound-traffic-policy', r.outboundTrafficPolicy, ...(created ? ['--created-state-dir'] : [])];
+    '--restart-backoff', `${r.restartBackoffMs}ms`, '--outbound-traffic-policy', r.outboundTrafficPolicy, ...(created ? ['--created-state-dir'] : []),
+    ...(r.controlPlane === false ? ['--no-control-plane'] : [])];
   const child = spawn(node, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env, cwd: '/' });
   closeSync(fd);
   let exited: number | null = null;

@@ -26,6 +26,7 @@ export interface UpOptions {
   readonly outboundTrafficPolicy: string;
   readonly wait: boolean;
   readonly timeoutMs: number;
+  readonly controlPlane?: boolean;
 }
 
 export async function up(o: UpOptions, out: (line: string) => void, log: Logger): Promise<void> {

@@ -18,6 +18,8 @@ export interface SidecarOptions {
   readonly cliCommand: readonly string[];
   readonly registryPath: string;
   readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** istiod's xDS address; when set, sidecars take their config from it instead of registry.json. */
+  readonly discoveryAddress?: string;
 }
 
 const healthz = (p: Partial<Probe>): Probe => ({
@@ -70,8 +72,9 @@ export function istioProxy(i: ProxyInputs, opts: SidecarOptions): Container {
   if (prom) env.push(value('ISTIO_PROMETHEUS_ANNOTATIONS', prom));
   if (i.proxy.json) env.push(value('PROXY_CONFIG', i.proxy.json));
   env.push(
-    value('MIZZEN_REGISTRY', opts.registryPath),
-    value('MIZZEN_OUTBOUND_TRAFFIC_POLICY', opts.outboundTrafficPolicy),
+    ...(opts.discoveryAddress
+      ? [value('PILOT_DISCOVERY_ADDRESS', opts.discoveryAddress)]
+      : [value('MIZZEN_REGISTRY', opts.registryPath), value('MIZZEN_OUTBOUND_TRAFFIC_POLICY', opts.outboundTrafficPolicy)]),
     value('TERMINATION_DRAIN_DURATION_SECONDS', String(i.proxy.terminationDrainSeconds)),
   );
   const [bin = '', ...rest] = opts.sidecarCommand;

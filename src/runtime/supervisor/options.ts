@@ -13,6 +13,8 @@ export interface SupervisorOptions {
   /** argv prefix that runs this repo's CLI (node + src/cli/main.ts). */
   readonly cliCommand: readonly string[];
   readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** Run istiod (`mizzen control`) as a pod and program the sidecars over xDS (default); false: registry.json. */
+  readonly controlPlane: boolean;
   /** True when `mizzen up` made the state directory (down then removes it). */
   readonly createdStateDir: boolean;
 }

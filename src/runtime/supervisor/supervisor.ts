@@ -12,6 +12,7 @@ import { writeInPlace } from '../host/files.ts';
 import { ETC_NETNS, teardownMesh } from '../host/teardown.ts';
 import type { SourceDocument } from '../manifest/document.ts';
 import { writeIstioConfig } from '../istio/istio-config.ts';
+import { DISCOVERY_ADDRESS, istiodDocuments } from '../istio/istiod.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { objectRef } from '../model/objects.ts';
 import { planApply, type ApplyPlan, type PlannedPodPlacement } from '../plan/apply-plan.ts';
@@ -71,6 +72,13 @@ export class Supervisor {
     recordOwned(this.paths.mesh, this.record, { namespaces: [this.node.netns], files: [this.paths.registry, this.paths.pods, this.paths.istioConfig] });
     await runCommands(nodeSetup(this.node));
     await this.sync.schedule();
+    if (this.opts.controlPlane) {
+      mkdirSync(this.paths.istioConfig, { recursive: true, mode: 0o755 });
+      this.applyNow(istiodDocuments({
+        cliCommand: this.opts.cliCommand, registryPath: this.paths.registry, configDir: this.paths.istioConfig,
+        outboundTrafficPolicy: this.opts.outboundTrafficPolicy,
+      }));
+    }
     this.log.info(`mesh ${this.opts.meshId}: node namespace ${this.node.netns}, bridge ${BRIDGE} ${this.node.bridgeIp}, pods ${this.opts.podCidr.text}, services ${this.opts.serviceCidr.text}`);
   }
 
@@ -92,6 +100,7 @@ export class Supervisor {
       sidecar: {
         sidecarCommand: this.opts.sidecarCommand, cliCommand: this.opts.cliCommand,
         registryPath: this.paths.registry, outboundTrafficPolicy: this.opts.outboundTrafficPolicy,
+        ...(this.opts.controlPlane ? { discoveryAddress: DISCOVERY_ADDRESS } : {}),
       },
     });
     recordOwned(this.paths.mesh, this.record, {
