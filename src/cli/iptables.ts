@@ -5,8 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { rawFlags } from './raw-flags.ts';
 import { createLogger } from '../core/log.ts';
-import { bindConfig, type RawFlags } from '../interception/bind.ts';
+import { bindConfig } from '../interception/bind.ts';
 import { freezeConfig } from '../interception/config.ts';
 import { RealDependencies } from '../interception/deps/real.ts';
 import { RecordingDependencies } from '../interception/deps/recording.ts';
@@ -35,17 +36,6 @@ export function registerIptables(program: Command): void {
   registerTrace(cmd);
 }
 
-function rawFlags(self: Command): RawFlags {
-  const out: Record<string, string | boolean | undefined> = {};
-  for (const opt of self.options) {
-    const long = opt.long?.replace(/^--/, '');
-    if (!long) continue;
-    const v: unknown = self.getOptionValue(opt.attributeName());
-    if (v === undefined) continue;
-    out[long] = typeof v === 'boolean' ? v : String(v);
-  }
-  return out;
-}
 
 async function iptablesMain(self: Command): Promise<number> {
   const log = createLogger();

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { invalidFlag } from '../core/errors.ts';
 import { callApi } from '../runtime/client/api-client.ts';
+import { humanDuration } from '../runtime/client/pod-status.ts';
 import { httpGetInNetns } from '../runtime/client/pod-http.ts';
 import { table } from '../runtime/client/table.ts';
 import { readMeshRecord } from '../runtime/state/mesh-record.ts';
@@ -18,6 +19,8 @@ interface TypeStatus {
   readonly lastPush?: string | null;
 }
 
+export { humanDuration };
+
 export interface SyncStatus {
   readonly name: string;
   readonly clusterId?: string;
@@ -26,21 +29,6 @@ export interface SyncStatus {
   readonly types: Readonly<Record<string, TypeStatus | undefined>>;
 }
 
-/** kubectl/istioctl's HumanDuration: 114s, 7m49s, 22m, 5h3m, 2d4h, ... */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 0) return '0s';
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (h < 24 * 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
-  return `${d}d`;
-}
 
 function cell(t: TypeStatus | undefined, now: number): string {
   if (!t || t.status === 'NOT SENT') return 'NOT SENT';

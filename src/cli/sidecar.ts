@@ -5,7 +5,8 @@
  * else from registry.json), drains on SIGTERM/SIGINT, and exits 0 once it has stopped.
  */
 import { Command, Option } from 'commander';
-import { bindSidecarConfig, type RawFlags } from '../agent/bind.ts';
+import { rawFlags } from './raw-flags.ts';
+import { bindSidecarConfig } from '../agent/bind.ts';
 import { sidecarFlags } from '../agent/flags.ts';
 import { startSidecar } from '../agent/main.ts';
 
@@ -22,16 +23,6 @@ export function registerSidecar(program: Command): void {
   });
 }
 
-function rawFlags(self: Command): RawFlags {
-  const out: Record<string, string | boolean | undefined> = {};
-  for (const opt of self.options) {
-    const long = opt.long?.replace(/^--/, '');
-    if (!long) continue;
-    const v: unknown = self.getOptionValue(opt.attributeName());
-    if (v !== undefined) out[long] = typeof v === 'boolean' ? v : String(v);
-  }
-  return out;
-}
 
 async function sidecarMain(self: Command): Promise<number> {
   const cfg = bindSidecarConfig({ env: process.env, flags: rawFlags(self) });
