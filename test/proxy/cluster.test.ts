@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { waitFor } from '../helpers/netns.ts';
 import { ClusterManager } from '../../src/proxy/cluster/cluster-manager.ts';
 import { registryClusters } from '../../src/proxy/config/registry-clusters.ts';
-import { parseRegistry } from '../../src/proxy/config/registry-validate.ts';
+import { parseRegistry } from '../../src/core/registry/parse.ts';
 import { buildSnapshot } from '../../src/proxy/config/snapshot.ts';
 import { matchInbound } from '../../src/proxy/listener/virtual-inbound.ts';
 import { matchOutbound } from '../../src/proxy/listener/virtual-outbound.ts';

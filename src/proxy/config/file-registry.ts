@@ -1,16 +1,14 @@
 /**
- * registry.json as a RegistrySource. The runtime replaces the file by rename, so the directory
- * is watched (a watch on the file itself would follow the old inode), with a slow poll of the
- * file's identity as a fallback for filesystems where fs.watch says nothing. A file that does
- * not parse or validate is rejected and the last good snapshot stays in force.
+ * registry.json as a RegistrySource: the file is followed by core/watched-file.ts (directory
+ * watch for the runtime's rename, slow poll as a fallback), validated by the shared schema
+ * (core/registry/parse.ts) and each new version built into a snapshot and swapped in whole. A
+ * file that does not validate is rejected and the last good snapshot stays in force.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
+import { parseRegistry } from '../../core/registry/parse.ts';
+import { WatchedFile } from '../../core/watched-file.ts';
 import type { RegistrySource } from './registry-source.ts';
-import { parseRegistry } from './registry-validate.ts';
 import { buildSnapshot, type RegistrySnapshot } from './snapshot.ts';
 
 export interface RegistryEvents {
@@ -25,128 +23,50 @@ export interface FileRegistryOptions {
   readonly events?: RegistryEvents;
 }
 
+/** Quiet time after a file event before reading (the sidecar's own; WatchedFile's default is 50 ms). */
+const DEBOUNCE_MS = 25;
+
 export class FileRegistrySource implements RegistrySource {
-  private snapshot: RegistrySnapshot | undefined;
-  private lastText: string | undefined;
-  private lastIdentity = '';
-  private readonly listeners: ((s: RegistrySnapshot) => void)[] = [];
-  private watcher: FSWatcher | undefined;
-  private poller: NodeJS.Timeout | undefined;
-  private debounce: NodeJS.Timeout | undefined;
-  private loading: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
-  private readonly opts: FileRegistryOptions;
+  private readonly file: WatchedFile<RegistrySnapshot>;
 
   constructor(opts: FileRegistryOptions) {
-    this.opts = opts;
+    const { log, events } = opts;
+    const file = new WatchedFile({ path: opts.path, pollMs: opts.pollMs, debounceMs: DEBOUNCE_MS, log, parse: (text) => buildSnapshot(parseRegistry(text, opts.path)) });
+    file.on('change', (snapshot) => {
+      const r = snapshot.registry;
+      log.info(`registry version ${r.version} applied: ${r.services.length} services, ${r.endpoints.length} endpoints, ${r.workloads.length} workloads`);
+      events?.applied(snapshot);
+    });
+    file.on('rejected', ({ kind, error }) => {
+      const kept = file.current();
+      if (kind === 'unreadable') {
+        if (kept === undefined) log.warn(`waiting for registry ${opts.path}: ${describeError(error)}`);
+        return;
+      }
+      log.error(`registry rejected (${kept ? `keeping version ${kept.version}` : 'no registry loaded yet'}): ${describeError(error)}`);
+      events?.rejected(error);
+    });
+    this.file = file;
   }
 
   current(): RegistrySnapshot | undefined {
-    return this.snapshot;
+    return this.file.current();
   }
 
   onUpdate(listener: (snapshot: RegistrySnapshot) => void): void {
-    this.listeners.push(listener);
+    this.file.on('change', listener);
   }
 
   start(): void {
-    this.ensureWatch(true);
-    this.poller = setInterval(() => void this.poll(), this.opts.pollMs);
-    this.poller.unref();
-    void this.reload();
-  }
-
-  /** Watches the directory; when it cannot (yet), the poll tries again each round. */
-  private ensureWatch(report: boolean): void {
-    if (this.watcher || this.closed) return;
-    const file = basename(this.opts.path);
-    try {
-      const w = watch(dirname(this.opts.path), { persistent: false }, (_event, name) => {
-        if (name === null || name === file) this.schedule();
-      });
-      w.on('error', (err) => {
-        this.opts.log.warn(`registry watch failed, polling: ${err.message}`);
-        w.close();
-        this.watcher = undefined;
-      });
-      this.watcher = w;
-    } catch (err) {
-      if (report) this.opts.log.warn(`cannot watch ${dirname(this.opts.path)} yet, polling: ${describeError(err)}`);
-    }
+    void this.file.start();
   }
 
   /** Loads the file now; resolves when this (or a following) load has finished. */
   reload(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.reload();
-      }
-    });
-    return this.loading;
+    return this.file.reload();
   }
 
   close(): void {
-    this.closed = true;
-    this.watcher?.close();
-    if (this.poller) clearInterval(this.poller);
-    if (this.debounce) clearTimeout(this.debounce);
-  }
-
-  private schedule(): void {
-    if (this.closed) return;
-    if (this.debounce) clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.reload(), 25);
-  }
-
-  private async poll(): Promise<void> {
-    this.ensureWatch(false);
-    try {
-      const st = await stat(this.opts.path);
-      if (`${st.ino}:${st.size}:${st.mtimeMs}` !== this.lastIdentity) await this.reload();
-    } catch {
-      // Missing file: keep the last good snapshot; the next poll tries again.
-    }
-  }
-
-  private async load(): Promise<void> {
-    const { path, log } = this.opts;
-    let text: string;
-    try {
-      const st = await stat(path);
-      this.lastIdentity = `${st.ino}:${st.size}:${st.mtimeMs}`;
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if (this.snapshot === undefined) log.warn(`waiting for registry ${path}: ${describeError(err)}`);
-      return;
-    }
-    if (this.closed || text === this.lastText) return;
-    this.lastText = text;
-    let snapshot: RegistrySnapshot;
-    try {
-      snapshot = buildSnapshot(parseRegistry(text, path));
-    } catch (err) {
-      const kept = this.snapshot ? `keeping version ${this.snapshot.version}` : 'no registry loaded yet';
-      log.error(`registry rejected (${kept}): ${describeError(err)}`);
-      this.opts.events?.rejected(err);
-      return;
-    }
-    this.snapshot = snapshot;
-    const r = snapshot.registry;
-    log.info(`registry version ${r.version} applied: ${r.services.length} services, ${r.endpoints.length} endpoints, ${r.workloads.length} workloads`);
-    this.opts.events?.applied(snapshot);
-    for (const l of this.listeners) {
-      try {
-        l(snapshot);
-      } catch (err) {
-        log.error(`registry update listener failed: ${describeError(err)}`);
-      }
-    }
+    this.file.close();
   }
 }

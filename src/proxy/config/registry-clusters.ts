@@ -11,7 +11,7 @@ import type { ClusterSpec } from '../cluster/cluster-config.ts';
 import { BLACKHOLE, INBOUND_PASSTHROUGH, PASSTHROUGH, inboundClusterName, outboundClusterName } from '../cluster/names.ts';
 import { emptyAssignment, noLocality, type EndpointAssignment } from '../endpoint/endpoint-config.ts';
 import { workloadMetadata, type WorkloadMetadata } from '../stats/workload-metadata.ts';
-import type { Labels, Service } from './registry.ts';
+import type { Labels, Service } from '../../core/registry/registry.ts';
 import { endpointPortFor, serviceKey, type RegistrySnapshot } from './snapshot.ts';
 
 /** This pod, as the inbound side needs it. */

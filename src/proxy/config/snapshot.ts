@@ -3,7 +3,7 @@
  * service port, a service's endpoints, an IP to its workload. Built once per registry version
  * and swapped in whole, so a connection never sees half an update.
  */
-import type { Endpoint, Registry, Service, ServicePort, Workload } from './registry.ts';
+import type { Endpoint, Registry, Service, ServicePort, Workload } from '../../core/registry/registry.ts';
 
 export interface ServiceTarget {
   readonly service: Service;

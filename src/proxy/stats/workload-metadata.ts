@@ -3,7 +3,7 @@
  * canonical service and revision (from the labels Istio reads, with its fallbacks) and cluster;
  * from a pod's labels, or from an EDS endpoint's `istio.workload` metadata.
  */
-import type { Labels } from '../config/registry.ts';
+import type { Labels } from '../../core/registry/registry.ts';
 
 export interface WorkloadMetadata {
   readonly workload: string;

@@ -1,15 +1,20 @@
 /**
- * The service registry the runtime hands the sidecar (registry.json, see
- * docs/design/one-host-mesh.md): services with ClusterIPs and ports, their endpoints, and every
- * pod's workload identity. Validated at load, then deeply frozen.
+ * registry.json as the runtime writes it (docs/design/one-host-mesh.md): services with ClusterIPs
+ * and ports, their endpoints, and every pod's workload identity. The one schema both readers share
+ * (the control plane's file registry and the sidecar's --no-control-plane mode); parse.ts
+ * validates a file into it and deep-freezes the result. Values are the file's own, with only the
+ * documented defaults filled in; what they mean (protocols, endpoint ports) is each reader's.
  */
 
 export type Labels = Readonly<Record<string, string>>;
 
 export interface ServicePort {
+  /** null when the port has no name. */
   readonly name: string | null;
   readonly port: number;
+  /** Resolved to a number by the runtime; the service port when absent. */
   readonly targetPort: number;
+  /** `TCP` when absent. */
   readonly protocol: string;
   readonly appProtocol: string | null;
 }
@@ -17,8 +22,9 @@ export interface ServicePort {
 export interface Service {
   readonly name: string;
   readonly namespace: string;
+  /** Lower case; `name.namespace.svc.cluster.local` when absent. */
   readonly hostname: string;
-  /** null, "" or "None" for a headless service. */
+  /** null for a headless service (absent, null, "" or "None" in the file). */
   readonly clusterIP: string | null;
   readonly labels: Labels;
   readonly selector: Labels;
@@ -35,6 +41,7 @@ export interface Endpoint {
   readonly namespace: string;
   readonly ip: string;
   readonly ready: boolean;
+  /** "" when absent. */
   readonly pod: string;
   readonly ports: readonly EndpointPort[];
 }
@@ -43,8 +50,10 @@ export interface Workload {
   readonly pod: string;
   readonly namespace: string;
   readonly ip: string;
+  /** "" when absent. */
   readonly workload: string;
   readonly labels: Labels;
+  /** "" when absent. */
   readonly serviceAccount: string;
   readonly sidecar: boolean;
 }
