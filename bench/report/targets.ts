@@ -1,0 +1,61 @@
+/**
+ * The issue's targets, checked on every run with figures from the same run: CPU per sidecar
+ * per 1000 rps (absolute and against HAProxy's http mode), latency added at p90 against the
+ * HAProxy pair (tcp mode is the like-for-like L4 peer; http mode shown too), peak RSS per
+ * sidecar, and TCP bulk throughput against the baseline. Each says PASS or FAIL and by how much.
+ */
+import type { ModeName } from '../macro/mode.ts';
+import { mb, ratio, us } from './format.ts';
+import type { ModeResult, RatePoint, TargetCheck } from './types.ts';
+
+export const LIMITS = { cpuPerSidecar: 0.05, cpuVsHaproxyHttp: 1.6, rssBytes: 40 * 2 ** 20, bulkShare: 0.5 } as const;
+
+/** How far a figure is from an upper limit: "0.80× the limit (20% under)". */
+function margin(measured: number, limit: number): string {
+  const r = measured / limit;
+  if (!Number.isFinite(r)) return 'n/a';
+  return `${r.toFixed(3)}× the limit (${(Math.abs(r - 1) * 100).toFixed(1)}% ${r <= 1 ? 'under' : 'over'})`;
+}
+
+const byMode = (modes: readonly ModeResult[], m: ModeName): ModeResult | undefined => modes.find((x) => x.mode === m);
+const at = (m: ModeResult | undefined, c: number): RatePoint | undefined => m?.http1.find((p) => p.connections === c);
+
+export function checkTargets(modes: readonly ModeResult[], connections: readonly number[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const mizzen = byMode(modes, 'mizzen');
+  if (!mizzen) return out;
+  const base = byMode(modes, 'baseline');
+  const hapTcp = byMode(modes, 'haproxy-tcp');
+  const hapHttp = byMode(modes, 'haproxy-http');
+  for (const c of connections) {
+    const mz = at(mizzen, c);
+    const perSidecar = (mz?.pairCpuPer1000 ?? NaN) / 2;
+    out.push({ name: `CPU per sidecar per 1000 rps, c=${c}`, pass: perSidecar <= LIMITS.cpuPerSidecar, measured: `${perSidecar.toFixed(4)} vCPU`, limit: `≤ ${LIMITS.cpuPerSidecar} vCPU`, margin: margin(perSidecar, LIMITS.cpuPerSidecar) });
+    const hh = at(hapHttp, c)?.pairCpuPer1000;
+    if (hh !== undefined && hh !== null) {
+      const r = (mz?.pairCpuPer1000 ?? NaN) / hh;
+      out.push({ name: `CPU vs HAProxy http mode, c=${c}`, pass: r <= LIMITS.cpuVsHaproxyHttp, measured: `${r.toFixed(3)}×`, limit: `≤ ${LIMITS.cpuVsHaproxyHttp}×`, margin: margin(r, LIMITS.cpuVsHaproxyHttp) });
+    }
+    const b = at(base, c);
+    if (!b || !mz) continue;
+    const added = mz.latencyUs.p90 - b.latencyUs.p90;
+    for (const [peer, name] of [[hapTcp, 'tcp'], [hapHttp, 'http']] as const) {
+      const p = at(peer, c);
+      if (!p) continue;
+      const peerAdded = p.latencyUs.p90 - b.latencyUs.p90;
+      const diff = added - peerAdded;
+      out.push({
+        name: `p90 added vs HAProxy ${name} mode, c=${c}`, pass: added <= peerAdded, measured: `+${us(added)}`, limit: `≤ +${us(peerAdded)}`,
+        margin: `${diff <= 0 ? `${us(-diff)} less` : `${us(diff)} more`} (${ratio(added / peerAdded)} HAProxy's)`,
+      });
+    }
+  }
+  const worstRss = Math.max(...mizzen.proxies.map((p) => p.peakRssAtRateBytes));
+  const worstAll = Math.max(...mizzen.proxies.map((p) => p.peakRssBytes));
+  out.push({ name: 'peak RSS per sidecar at 1000 rps', pass: worstRss <= LIMITS.rssBytes, measured: `${mb(worstRss)} (whole run ${mb(worstAll)})`, limit: `≤ ${mb(LIMITS.rssBytes)}`, margin: margin(worstRss, LIMITS.rssBytes) });
+  if (base) {
+    const share = mizzen.bulk.gbitsPerSecond / base.bulk.gbitsPerSecond;
+    out.push({ name: 'TCP bulk through the pair vs baseline', pass: share >= LIMITS.bulkShare, measured: `${(share * 100).toFixed(0)}%`, limit: `≥ ${LIMITS.bulkShare * 100}%`, margin: `${ratio(share / LIMITS.bulkShare)} the floor` });
+  }
+  return out;
+}

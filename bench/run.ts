@@ -1,0 +1,138 @@
+/**
+ * `npm run bench`: the mesh's cost in one run, side by side with no mesh and a reference proxy
+ * (HAProxy in tcp and http mode), on a real two-pod topology in network namespaces; then the
+ * control plane at scale. Prints the tables and the targets, and writes JSON, an SVG chart and
+ * a markdown snippet (bench/results by default). `--quick` is the test suite's short run;
+ * `--profile` profiles the Mizzen sidecars under load instead. Needs root and the Debian tools
+ * scripts/setup.sh installs. Everything it creates is removed on exit, failure or Ctrl-C.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { cleanupAll, removeDirLater, sweepStale } from './macro/cleanup.ts';
+import { measureMode, type DataPathPlan } from './macro/data-path.ts';
+import { MODE_LABELS } from './macro/mode.ts';
+import { resultsDir } from './macro/paths.ts';
+import { planPinning, type Pinning } from './macro/pinning.ts';
+import { runProfile } from './macro/profile.ts';
+import { runControlPlaneScale } from './micro/control-plane-scale.ts';
+import { machineInfo, missingTools } from './report/machine.ts';
+import { checkTargets, LIMITS } from './report/targets.ts';
+import { tablesOf } from './report/tables.ts';
+import { renderText } from './report/terminal.ts';
+import type { BenchResult, ControlPlaneResult, ModeResult } from './report/types.ts';
+import { writeResults } from './report/write.ts';
+import { parseOptions, USAGE, type BenchOptions } from './options.ts';
+
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const cpuTicks = (): { busy: number; total: number } => {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+};
+
+/** The share of the machine's CPU time that was busy over `ms`, before the run starts (other work shows here). */
+async function busyShare(ms: number): Promise<number> {
+  const a = cpuTicks();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuTicks();
+  return (b.busy - a.busy) / Math.max(1, b.total - a.total);
+}
+
+const NOTES = [
+  'Mizzen: both sidecars run `mizzen sidecar` (uid/gid 1337) from a registry.json with Service web.bench (ClusterIP 10.97.0.10); the client calls the ClusterIP and its sidecar picks the endpoint (cluster outbound|80||web.bench.svc.cluster.local). Telemetry on: Istio TCP metrics and the access log.',
+  'Baseline and HAProxy: the client calls the same ClusterIP; the node namespace DNATs it to the server pod, as kube-proxy does (HAProxy connects to the original destination).',
+  'HAProxy runs one thread per sidecar (nbthread 1); in http mode only port 80 is HTTP, so h2c and iperf3 pass at L4 in every mode.',
+  'h2load paces each connection with its own timer; the timers start together, so at 16 connections requests come in bursts of 16 (visible in the baseline p50). It does not correct coordinated omission.',
+];
+
+async function dataPath(o: BenchOptions, runDir: string, pinning: Pinning): Promise<ModeResult[]> {
+  const plan: DataPathPlan = {
+    secondsPerPoint: o.seconds, warmupSeconds: o.warmupSeconds, connections: o.connections, rps: o.rps,
+    saturationConnections: o.saturationConnections, saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, h2c: o.h2c, pinning,
+    mizzen: { nodeFlags: o.sidecarNodeFlags },
+  };
+  const out: ModeResult[] = [];
+  for (const mode of o.modes) {
+    log(`\n${mode}: ${MODE_LABELS[mode]}`);
+    out.push(await measureMode(mode, runDir, plan, log));
+  }
+  return out;
+}
+
+async function controlPlane(o: BenchOptions, runDir: string, pinning: Pinning): Promise<ControlPlaneResult> {
+  log(`\ncontrol plane: ${o.services} services, ${o.pods} pods, ${o.proxies} proxies`);
+  const dir = join(runDir, 'control-plane');
+  mkdirSync(dir, { recursive: true });
+  return runControlPlaneScale({ services: o.services, pods: o.pods, proxies: o.proxies, dir, cpus: pinning.proxies, log });
+}
+
+function report(result: BenchResult, outDir: string): void {
+  const tables = tablesOf(result);
+  log(`\n${renderText(tables)}\n`);
+  const w = writeResults(outDir, result, tables);
+  log(`wrote ${w.json}, ${w.latestJson}, ${w.svg}, ${w.markdown}`);
+}
+
+/** Targets, tables, chart and markdown again from a results JSON (after a change to the report code). */
+function render(file: string, outDir: string | undefined): number {
+  const r = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  report({ ...r, targets: checkTargets(r.modes, r.settings.connections) }, outDir ?? dirname(file));
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  if (o.help) {
+    log(USAGE);
+    return 0;
+  }
+  if (o.render !== undefined) return render(o.render, o.outDir);
+  if (process.getuid?.() !== 0 && (o.dataPath || o.profile)) throw new Error('the data-path benchmark needs root (network namespaces, iptables); run with sudo, or --no-data-path');
+  const missing = o.dataPath || o.profile ? missingTools() : [];
+  if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}; run scripts/setup.sh`);
+  const pinning = planPinning();
+  spawnSync('taskset', ['-a', '-pc', pinning.load, String(process.pid)], { stdio: 'ignore' });
+  const stale = sweepStale();
+  if (stale.length > 0) log(`removed ${stale.length} namespaces left by an earlier run: ${stale.join(', ')}`);
+  const runDir = mkdtempSync(join(tmpdir(), 'mzb-run-'));
+  chmodSync(runDir, 0o755);
+  removeDirLater(runDir);
+  const outDir = o.outDir ?? (o.quick ? join(tmpdir(), 'mizzen-bench-quick') : resultsDir);
+  if (o.profile) {
+    await runProfile({ seconds: o.seconds, rps: o.rps, connections: o.connections.at(-1) ?? 16, runDir, pinning, outDir, log, nodeFlags: o.sidecarNodeFlags });
+    return 0;
+  }
+  const date = new Date().toISOString();
+  const before = await busyShare(2000);
+  if (before > 0.1) log(`note: the machine is ${(before * 100).toFixed(0)}% busy before the run; figures will be noisier`);
+  const modes = o.dataPath ? await dataPath(o, runDir, pinning) : [];
+  const cp = o.controlPlane ? await controlPlane(o, runDir, pinning) : null;
+  const result: BenchResult = {
+    date, machine: machineInfo(),
+    settings: {
+      quick: o.quick, secondsPerPoint: o.seconds, connections: o.connections, rps: o.rps, saturationConnections: o.saturationConnections,
+      saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, pinning, sidecarNodeFlags: o.sidecarNodeFlags,
+      target: `Targets: CPU ≤ ${LIMITS.cpuPerSidecar} vCPU per sidecar per 1000 rps and ≤ ${LIMITS.cpuVsHaproxyHttp}× HAProxy http mode; p90 added ≤ the HAProxy pair's; peak RSS ≤ 40 MB per sidecar; TCP bulk ≥ ${LIMITS.bulkShare * 100}% of baseline.`,
+    },
+    modes, controlPlane: cp, targets: checkTargets(modes, o.connections), busyBefore: before,
+    notes: [
+      ...(o.dataPath ? NOTES : []),
+      ...(before > 0.1 ? [`Other work was running on the machine (${(before * 100).toFixed(0)}% of its CPU busy just before the run), so these figures are noisier than usual.`] : []),
+    ],
+  };
+  report(result, outDir);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (err) {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  cleanupAll();
+}
+// grpc-js channels or a stray timer must not keep a finished run alive.
+setTimeout(() => process.exit(), 500).unref();

@@ -1,0 +1,86 @@
+/**
+ * `npm run bench -- --quick` works end to end: it runs every mode on the real namespace topology
+ * and the control plane at a tiny scale, and writes JSON, SVG and markdown to the folder it is
+ * given (a temp folder, never bench/results). Checks that the harness produced numbers for every
+ * mode and measure, and that it left no namespace behind; never how fast anything is.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { BenchResult } from '../../bench/report/types.ts';
+import { repoRoot } from '../helpers/paths.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'mz-bench-quick-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+describe('npm run bench -- --quick', () => {
+  const run = spawnSync(process.execPath, [join(repoRoot, 'bench', 'run.ts'), '--quick', '--out', out], { encoding: 'utf8', timeout: 600_000 });
+
+  it('exits 0 and prints the tables and the targets', () => {
+    assert.equal(run.status, 0, `bench failed:\n${run.stderr}\n${run.stdout.slice(-2000)}`);
+    assert.match(run.stdout, /Latency at a fixed 1000 rps/);
+    assert.match(run.stdout, /Targets \(Mizzen/);
+    assert.match(run.stdout, /Control plane at scale/);
+  });
+
+  it('writes <date>.json, latest.json, latest.svg and latest.md to the given folder', () => {
+    const files = readdirSync(out);
+    for (const f of ['latest.json', 'latest.svg', 'latest.md']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+    assert.ok(files.some((f) => /^\d{4}-\d\d-\d\dT[\d-]+Z\.json$/.test(f)), `a dated JSON in ${files.join(', ')}`);
+    const svg = readFileSync(join(out, 'latest.svg'), 'utf8');
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svg, /<\/svg>\s*$/);
+    for (const mode of ['baseline', 'mizzen', 'haproxy-tcp', 'haproxy-http']) assert.ok(svg.includes(`>${mode}<`), `${mode} labelled in the chart`);
+    const md = readFileSync(join(out, 'latest.md'), 'utf8');
+    assert.match(md, /Machine: \d+ CPUs/);
+    assert.match(md, /\| mizzen \|/);
+  });
+
+  it('has numbers for every mode: latency, CPU and RSS of each proxy, saturation, bulk, h2c', () => {
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResult;
+    assert.equal(r.settings.quick, true);
+    assert.deepEqual(r.modes.map((m) => m.mode), ['baseline', 'mizzen', 'haproxy-tcp', 'haproxy-http']);
+    for (const m of r.modes) {
+      assert.deepEqual(m.http1.map((p) => p.connections), [4, 16], m.mode);
+      for (const p of [...m.http1, ...(m.h2c ? [m.h2c] : [])]) {
+        assert.ok(p.succeeded > 0, `${m.mode} c=${p.connections}: requests succeeded`);
+        for (const k of ['p50', 'p90', 'p99', 'max'] as const) assert.ok(finite(p.latencyUs[k]), `${m.mode} ${k}`);
+        assert.equal(p.pairCpuPer1000 === null, m.mode === 'baseline', `${m.mode}: proxy CPU measured iff there are proxies`);
+      }
+      assert.ok(m.h2c, `${m.mode}: h2c point`);
+      assert.ok(finite(m.saturation.requestsPerSecond), `${m.mode}: saturation`);
+      assert.ok(finite(m.bulk.gbitsPerSecond), `${m.mode}: bulk`);
+      assert.equal(m.proxies.length, m.mode === 'baseline' ? 0 : 2, `${m.mode}: both sidecars`);
+      for (const p of m.proxies) {
+        assert.ok(finite(p.peakRssBytes) && p.peakRssBytes > 0, `${m.mode} ${p.side}: RSS`);
+        assert.ok(finite(p.cpuPer1000['c4']), `${m.mode} ${p.side}: CPU at c=4`);
+      }
+    }
+    assert.ok(r.targets.length >= 5, 'the targets were checked');
+    for (const t of r.targets) assert.equal(typeof t.pass, 'boolean', t.name);
+  });
+
+  it('measured the control plane at a tiny scale: full push, one-endpoint push, memory', () => {
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResult;
+    const cp = r.controlPlane;
+    assert.ok(cp);
+    assert.ok(cp.proxies > 0 && cp.services > 0);
+    assert.ok(finite(cp.fullPushMs) && finite(cp.endpointChangeMs), 'push times');
+    assert.equal(cp.endpointChangeAffected, cp.proxies, 'every proxy received the endpoint change');
+    assert.ok(cp.perProxy.clusters >= cp.services, 'a cluster per service');
+    assert.ok(cp.memory.peakRssBytes > 0 && cp.memory.afterPushHeapUsedBytes > 0);
+  });
+
+  it('leaves no namespace, process or temp folder behind', () => {
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(`mzb-${run.pid}-`));
+    assert.deepEqual(left, []);
+    const strays = spawnSync('pgrep', ['-af', 'mzb-run-'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(strays, '', 'no process of the run (nginx, haproxy, sidecars) left running');
+    assert.ok(!existsSync(join(out, 'mizzen')), 'run files stay in the run folder, which is removed');
+  });
+});
