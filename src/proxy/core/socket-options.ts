@@ -75,3 +75,16 @@ export function setTransparent(server: Server, family: 4 | 6 = 4): void {
     : load().setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, one, 4);
   if (rc !== 0) throw new Error(`setsockopt(${family === 4 ? 'IP_TRANSPARENT' : 'IPV6_TRANSPARENT'}) failed`);
 }
+
+const IPPROTO_TCP = 6;
+const TCP_NODELAY = 1;
+
+/** Whether Nagle is off on a connected socket (TCP_NODELAY), read back from the kernel. */
+export function tcpNoDelay(socket: Socket): boolean {
+  const fd = fdOf(socket);
+  if (fd < 0) throw new Error('socket has no file descriptor');
+  const buf = Buffer.alloc(4);
+  const len = [4];
+  if (load().getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, buf, len) !== 0) throw new Error('getsockopt(TCP_NODELAY) failed');
+  return buf.readInt32LE(0) !== 0;
+}
