@@ -13,20 +13,14 @@ import { statePaths } from '../state/paths.ts';
 import type { ApplyOutcome } from '../supervisor/supervisor.ts';
 import { callApi, meshRunning } from './api-client.ts';
 import { invalidFlag } from '../../core/errors.ts';
-import { startSupervisor } from './start-supervisor.ts';
+import { startSupervisor, type StartRequest } from './start-supervisor.ts';
 import { waitForPods } from './wait.ts';
 
-export interface UpOptions {
+/** What `up` needs beyond starting a supervisor (StartRequest): the manifests and the wait. */
+export interface UpOptions extends StartRequest {
   readonly file: string;
-  readonly stateDir: string;
-  readonly meshId: string;
-  readonly podCidr: string;
-  readonly serviceCidr: string;
-  readonly restartBackoffMs: number;
-  readonly outboundTrafficPolicy: string;
   readonly wait: boolean;
   readonly timeoutMs: number;
-  readonly controlPlane?: boolean;
 }
 
 export async function up(o: UpOptions, out: (line: string) => void, log: Logger): Promise<void> {
