@@ -2,9 +2,8 @@
  * Where a connection goes through a filter chain's terminal filter, decided once per connection
  * at L4. tcp_proxy: its cluster or weighted clusters. HTTP connection manager: the virtual host
  * of its route configuration (RDS or inline) whose domains contain the original destination
- * `IP:port` or `IP`, and that host's first route. HTTP matching per request (paths, headers,
- * retries) comes with the HTTP codecs; until then every request on the connection follows the
- * first route.
+ * `IP:port` or `IP`, and that host's first route. Per-request HTTP matching (paths, headers,
+ * query, retries) is select-route.ts, for the HTTP connection manager.
  */
 import { formatAddress, normalizeIp, type Address } from '../core/address.ts';
 import type { NetworkRoute } from '../filter-chain/filter-chain-config.ts';

@@ -44,9 +44,10 @@ export function stringMatcher(sm: StringMatch): Json | undefined {
   return undefined;
 }
 
+/** withoutHeaders with a value also matches requests without the header (Istio sets treatMissingHeaderAsEmpty). */
 function headerMatcher(name: string, sm: StringMatch, invert: boolean): Json {
   const m = stringMatcher(sm);
-  return { name, ...(m ? { stringMatch: m } : { presentMatch: true }), ...(invert ? { invertMatch: true } : {}) };
+  return { name, ...(m ? { stringMatch: m } : { presentMatch: true }), ...(invert ? { invertMatch: true } : {}), ...(invert && m ? { treatMissingHeaderAsEmpty: true } : {}) };
 }
 
 export function translateMatch(m: HTTPMatchRequest | undefined): Json {
