@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { invalidFlag } from '../core/errors.ts';
 import type { Level } from '../core/log.ts';
+import { accessLogFormatProblem, isAccessLogEncoding } from '../proxy/access-log/log-format.ts';
 import { isEnvoyLevel } from '../proxy/core/log-levels.ts';
 import { parseAppProbers } from './app-probers.ts';
 import { defaultSidecarConfig, freezeSidecarConfig, type FrozenSidecarConfig, type PodPort, type SidecarConfig } from './config.ts';
@@ -91,6 +92,9 @@ function parseValue(kind: FlagKind, v: string, source: string): unknown {
       const problem = discoveryAddressProblem(v);
       return problem === undefined ? v : bad(problem);
     }
+    case 'encoding':
+      if (!isAccessLogEncoding(v)) bad('expected TEXT or JSON');
+      return v;
     case 'probers': return parseAppProbers(v, source);
     case 'prometheus': return parsePrometheusAnnotations(v, source);
   }
@@ -143,6 +147,10 @@ export function bindSidecarConfig(opts: { env: NodeJS.ProcessEnv; flags: RawFlag
   for (const f of ports) {
     const clash = ports.find((g) => g !== f && cfg[g] === cfg[f]);
     if (clash) throw invalidFlag(label(f), cfg[f], `port is also used by ${label(clash)}`);
+  }
+  const formatProblem = accessLogFormatProblem({ encoding: cfg.accessLogEncoding, format: cfg.accessLogFormat });
+  if (formatProblem !== undefined) {
+    throw invalidFlag(label('accessLogFormat'), cfg.accessLogFormat, `not a valid ${cfg.accessLogEncoding} access log format: ${formatProblem}`);
   }
   if (cfg.prometheusScrape && Number(cfg.prometheusScrape.port) === cfg.statusPort) {
     throw invalidFlag(label('prometheusScrape'), cfg.prometheusScrape.port, 'application port is the same as the agent status port, which would be a scrape loop');

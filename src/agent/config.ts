@@ -4,6 +4,7 @@
  * (flags.ts lists the sources, bind.ts applies and validates them). Inner code only ever sees
  * it frozen.
  */
+import type { AccessLogEncoding } from '../proxy/access-log/istio-formats.ts';
 import type { EnvoyLevel } from '../proxy/core/log-levels.ts';
 import type { Level } from '../core/log.ts';
 import type { OutboundTrafficPolicy } from '../proxy/listener/virtual-outbound.ts';
@@ -37,6 +38,10 @@ export interface SidecarConfig {
   exitOnZeroActiveConnections: boolean;
   tcpReportingMs: number;
   accessLogFile: string;
+  /** MeshConfig accessLogEncoding: TEXT or JSON. */
+  accessLogEncoding: AccessLogEncoding;
+  /** MeshConfig accessLogFormat: a format string (TEXT) or a JSON object of format strings (JSON); '' is Istio's default. */
+  accessLogFormat: string;
   proxyLogLevel: EnvoyLevel;
   logLevel: Level;
   podName: string;
@@ -79,6 +84,8 @@ export function defaultSidecarConfig(): SidecarConfig {
     exitOnZeroActiveConnections: false,
     tcpReportingMs: 15_000,
     accessLogFile: '/dev/stdout',
+    accessLogEncoding: 'TEXT',
+    accessLogFormat: '',
     proxyLogLevel: 'warning',
     logLevel: 'info',
     podName: '',

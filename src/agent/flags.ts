@@ -6,7 +6,7 @@ import type { SidecarConfig } from './config.ts';
 
 export type FlagKind =
   | 'string' | 'port' | 'duration' | 'seconds' | 'count' | 'bool' | 'policy' | 'mode' | 'proxy-level' | 'level'
-  | 'list' | 'labels' | 'pod-ports' | 'probers' | 'prometheus' | 'address';
+  | 'list' | 'labels' | 'pod-ports' | 'probers' | 'prometheus' | 'address' | 'encoding';
 
 export interface FlagDef {
   readonly field: keyof SidecarConfig;
@@ -35,6 +35,8 @@ export const sidecarFlags: readonly FlagDef[] = [
   def('drainDurationMs', 'termination-drain-duration', 'seconds', ['TERMINATION_DRAIN_DURATION_SECONDS'], 'seconds open connections get after SIGTERM'),
   def('exitOnZeroActiveConnections', 'exit-on-zero-active-connections', 'bool', ['EXIT_ON_ZERO_ACTIVE_CONNECTIONS'], 'after the drain period, exit as soon as no connection is open'),
   def('accessLogFile', 'access-log-file', 'string', ['MIZZEN_ACCESS_LOG_FILE'], 'access log destination: /dev/stdout, a file, or empty for none'),
+  def('accessLogEncoding', 'access-log-encoding', 'encoding', ['MIZZEN_ACCESS_LOG_ENCODING'], "access log encoding (MeshConfig accessLogEncoding): TEXT or JSON"),
+  def('accessLogFormat', 'access-log-format', 'string', ['MIZZEN_ACCESS_LOG_FORMAT'], "access log format (MeshConfig accessLogFormat): Envoy command operators for TEXT, a JSON object of them for JSON; empty for Istio's default"),
   def('proxyLogLevel', 'proxy-log-level', 'proxy-level', ['MIZZEN_PROXY_LOG_LEVEL'], 'Envoy component log level (trace..critical, off)'),
   def('logLevel', 'log-level', 'level', ['MIZZEN_LOG_LEVEL'], 'agent log level (debug, info, warn, error)'),
   def('podName', 'pod-name', 'string', ['POD_NAME'], 'pod name'),

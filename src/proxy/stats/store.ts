@@ -14,7 +14,7 @@ export interface StatName {
   readonly tags: Tags;
 }
 
-export type StatKind = 'counter' | 'gauge';
+export type StatKind = 'counter' | 'gauge' | 'histogram';
 
 export interface Counter {
   inc(n?: number): void;
@@ -28,17 +28,37 @@ export interface Gauge {
   readonly value: number;
 }
 
+/** A distribution over fixed bucket upper bounds (Prometheus' `le`), as Envoy exports histograms. */
+export interface Histogram {
+  record(v: number): void;
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** A histogram as read: `counts[i]` samples were <= `bounds[i]` and above the previous bound (not cumulative). */
+export interface HistogramSnapshot {
+  readonly bounds: readonly number[];
+  readonly counts: readonly number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
 export interface StatEntry {
   readonly stat: StatName;
   readonly kind: StatKind;
+  /** A counter's or gauge's value; a histogram's sample count. */
   readonly value: number;
   /** False until the stat was changed once (Envoy's `usedonly`). */
   readonly used: boolean;
+  /** Set for histograms. */
+  readonly histogram?: HistogramSnapshot;
 }
 
 export interface StatsStore {
   counter(name: StatName): Counter;
   gauge(name: StatName): Gauge;
+  /** A histogram with these bucket upper bounds (ascending; +Inf is implied); the first caller's bounds win. */
+  histogram(name: StatName, bounds: readonly number[]): Histogram;
   /** A gauge whose value is computed when the stats are read. */
   computedGauge(name: StatName, read: () => number): void;
   entries(): StatEntry[];
