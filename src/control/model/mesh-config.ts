@@ -14,6 +14,14 @@ export interface MeshConfig {
   readonly rootNamespace: string;
   readonly domainSuffix: string;
   readonly clusterId: string;
+  /**
+   * How long a sidecar waits for the first bytes of a connection to an undeclared port
+   * (protocol sniffing) before treating it as TCP (proto3 JSON duration; "0s" = wait forever).
+   * Istio's default is 0s; Mizzen's is 1s, so a server-first protocol (MySQL, SMTP...) on an
+   * undeclared port is held for at most a second instead of forever, while a client that sends
+   * its request within a second is still recognised as HTTP. Declared ports are never held.
+   */
+  readonly protocolDetectionTimeout: string;
 }
 
 export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze({
@@ -22,4 +30,5 @@ export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze({
   rootNamespace: 'istio-system',
   domainSuffix: 'cluster.local',
   clusterId: 'Kubernetes',
+  protocolDetectionTimeout: '1s',
 });

@@ -1,8 +1,10 @@
 /**
  * A port's protocol as Istio decides it: Kubernetes `appProtocol` first, then the port name's
  * prefix (`http`, `http-web`, `grpc-api`...), then the transport (UDP). ServiceEntry ports name
- * their protocol directly. What is left is "Unsupported" (Istio sniffs it; Mizzen treats it as
- * opaque TCP). HTTP-family ports get HTTP listeners and routes; the others get tcp_proxy.
+ * their protocol directly. What is left is "Unsupported": Istio sniffs it (protocol selection),
+ * with an HTTP filter chain for connections that start as HTTP and tcp_proxy for the rest.
+ * HTTP-family ports get HTTP listeners and routes; the TCP family (tcp, tls, https, mysql, mongo,
+ * redis) gets tcp_proxy only and is never inspected, so server-first protocols are not held up.
  */
 import type { Protocol } from './model.ts';
 
@@ -38,3 +40,12 @@ export const isHttpProtocol = (p: Protocol): boolean => p === 'HTTP' || p === 'H
 
 /** Whether upstream connections speak HTTP/2 (h2c) by default. */
 export const isHttp2Protocol = (p: Protocol): boolean => p === 'HTTP2' || p === 'GRPC';
+
+/** Whether Istio sniffs the port's protocol (no name prefix, no appProtocol). */
+export const isSniffedProtocol = (p: Protocol): boolean => p === 'Unsupported';
+
+/** Whether a port carries HTTP: declared HTTP-family or sniffed (so it needs HTTP routes). */
+export const mayCarryHttp = (p: Protocol): boolean => isHttpProtocol(p) || isSniffedProtocol(p);
+
+/** The application protocols Envoy's http_inspector reports for plaintext HTTP (Istio's plaintextHTTPALPNs). */
+export const SNIFFED_HTTP_PROTOCOLS: readonly string[] = Object.freeze(['http/1.1', 'http/1.0', 'h2c']);

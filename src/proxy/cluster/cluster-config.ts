@@ -1,11 +1,13 @@
 /**
  * What a cluster is, as config: the validated, frozen form of an Envoy Cluster (from CDS, or
  * derived from registry.json). The cluster manager turns specs into run-time clusters; EDS
- * specs take their endpoints from the ClusterLoadAssignment named by `serviceName`.
+ * specs take their endpoints from the ClusterLoadAssignment named by `serviceName`. `http` says
+ * how the cluster speaks HTTP upstream when an HTTP connection manager routes to it.
  */
 import type { EndpointAssignment } from '../endpoint/endpoint-config.ts';
 import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
 import type { ServiceMetadata } from './cluster.ts';
+import type { ClusterHttpOptions } from './http-options.ts';
 
 export type DiscoveryType = 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'ORIGINAL_DST';
 
@@ -19,6 +21,8 @@ interface CommonSpec {
   /** least_request_lb_config.choice_count (Envoy's default 2). */
   readonly choiceCount: number;
   readonly maxConnections: number;
+  /** The upstream HTTP protocol, its options and the request thresholds (http-options.ts). */
+  readonly http: ClusterHttpOptions;
   readonly upstreamBind: string | undefined;
   readonly service: ServiceMetadata | undefined;
   readonly addedViaApi: boolean;

@@ -9,6 +9,7 @@ import type { HealthStatus, Locality } from '../endpoint/endpoint-config.ts';
 import type { ClusterStats } from '../stats/envoy-stats.ts';
 import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
 import type { DiscoveryType, LbPolicy } from './cluster-config.ts';
+import type { ClusterHttpOptions } from './http-options.ts';
 
 /** Istio's cluster metadata `filter_metadata.istio.services[0]`: the service behind a cluster. */
 export interface ServiceMetadata {
@@ -46,6 +47,8 @@ export interface Cluster {
   readonly connectTimeoutMs: number;
   /** Circuit breaker: max concurrent upstream connections (UO above it). */
   readonly maxConnections: number;
+  /** The upstream HTTP protocol (http1, http2, downstream), its options and request thresholds. */
+  readonly http: ClusterHttpOptions;
   /** False for bootstrap-defined clusters (admin's added_via_api). */
   readonly addedViaApi: boolean;
   hosts(): readonly Host[];

@@ -31,6 +31,7 @@ export function endpointCluster(o: EndpointClusterOptions): Cluster {
     upstreamBind: spec.upstreamBind,
     connectTimeoutMs: spec.connectTimeoutMs,
     maxConnections: spec.maxConnections,
+    http: spec.http,
     addedViaApi: spec.addedViaApi,
     hosts: () => all,
     chooseHost: (_dst, source) => o.lb.pick(pickable, source?.ip),

@@ -28,6 +28,7 @@ export function originalDstCluster(spec: OriginalDstClusterSpec, stats: ClusterS
     upstreamBind: spec.upstreamBind,
     connectTimeoutMs: spec.connectTimeoutMs,
     maxConnections: spec.maxConnections,
+    http: spec.http,
     addedViaApi: spec.addedViaApi,
     hosts: () => [...hosts.values()],
     chooseHost(destination: Address): Host {

@@ -3,11 +3,13 @@
  * for every TCP service port with its endpoints (ready -> HEALTHY, else UNHEALTHY; the peer
  * from the registry's workloads), `inbound|PORT||` per declared container port (to INSTANCE_IP
  * from 127.0.0.6, with the service that targets the pod), PassthroughCluster,
- * InboundPassthroughCluster and BlackHoleCluster. Istio's defaults, the connect timeout flag.
+ * InboundPassthroughCluster and BlackHoleCluster. Istio's defaults (HTTP/1.1 upstream, unlimited
+ * request thresholds), the connect timeout flag.
  */
 import { normalizeIp } from '../core/address.ts';
 import { DEFAULT_MAX_CONNECTIONS, type ServiceMetadata } from '../cluster/cluster.ts';
 import type { ClusterSpec } from '../cluster/cluster-config.ts';
+import { ISTIO_DEFAULT_HTTP_OPTIONS } from '../cluster/http-options.ts';
 import { BLACKHOLE, INBOUND_PASSTHROUGH, PASSTHROUGH, inboundClusterName, outboundClusterName } from '../cluster/names.ts';
 import { emptyAssignment, noLocality, type EndpointAssignment } from '../endpoint/endpoint-config.ts';
 import { workloadMetadata, type WorkloadMetadata } from '../stats/workload-metadata.ts';
@@ -53,7 +55,8 @@ function inboundService(snap: RegistrySnapshot, local: LocalPod, port: number): 
 }
 
 export function registryClusters(snap: RegistrySnapshot | undefined, o: RegistryClusterOptions): RegistryClusters {
-  const common = { connectTimeoutMs: o.connectTimeoutMs, choiceCount: 2, maxConnections: o.maxConnections ?? DEFAULT_MAX_CONNECTIONS, addedViaApi: false } as const;
+  const common = { connectTimeoutMs: o.connectTimeoutMs, choiceCount: 2, maxConnections: o.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    http: ISTIO_DEFAULT_HTTP_OPTIONS, addedViaApi: false } as const;
   const peerAt = (ip: string): WorkloadMetadata | undefined => {
     const w = snap?.workloadByIp.get(normalizeIp(ip));
     return w && workloadMetadata(w, o.clusterId);

@@ -4,6 +4,7 @@
  * HTTP connection manager (a route configuration by RDS name or inline). Validated and frozen.
  */
 import type { Prefix } from '../../interception/cidr.ts';
+import type { HcmSettings } from '../filters/network/http-connection-manager/hcm-settings.ts';
 import type { ClusterTarget, RouteConfig } from '../route/route-config.ts';
 
 export type SourceType = 'ANY' | 'SAME_IP_OR_LOOPBACK' | 'EXTERNAL';
@@ -33,6 +34,8 @@ export interface HttpConnectionManagerRoute {
   readonly rds: string | undefined;
   /** route_config, when it is inline (Istio's inbound chains). */
   readonly routeConfig: RouteConfig | undefined;
+  /** The connection manager's own settings (codec, header handling, timeouts, HTTP filters). */
+  readonly settings: HcmSettings;
 }
 
 export type NetworkRoute = TcpProxyRoute | HttpConnectionManagerRoute;

@@ -195,10 +195,15 @@ describe('LDS (sidecar)', () => {
   it('gives virtualInbound one chain per served port (HTTP or TCP) plus the passthrough chain', () => {
     const vi = listeners('mongodb')[1] ?? {};
     assert.equal(vi['name'], 'virtualInbound');
-    assert.deepEqual(vi['listenerFilters'], [{ name: 'envoy.filters.listener.original_dst', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst' } }]);
+    assert.deepEqual(vi['listenerFilters'], [
+      { name: 'envoy.filters.listener.original_dst', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst' } },
+      // http_inspector sniffs undeclared ports only: the declared mongo port is never held up.
+      { name: 'envoy.filters.listener.http_inspector', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector' }, filterDisabled: { destinationPortRange: { start: 27017, end: 27018 } } },
+    ]);
     const chains = vi['filterChains'] as Json[];
     assert.deepEqual(chains.map((c) => [c['name'], c['filterChainMatch'], ((c['filters'] as Json[])[0] ?? {})['name']]), [
       ['inbound|27017||', { destinationPort: 27017 }, 'envoy.filters.network.tcp_proxy'],
+      ['virtualInbound-catchall-http', { applicationProtocols: ['http/1.1', 'http/1.0', 'h2c'] }, 'envoy.filters.network.http_connection_manager'],
       ['InboundPassthroughFilterChain', undefined, 'envoy.filters.network.tcp_proxy'],
     ]);
     const pp = ((listeners('productpage')[1]?.['filterChains'] as Json[])[0]?.['filters'] as Json[])[0] ?? {};

@@ -31,6 +31,7 @@ describe('translators', () => {
     const spec = clusterTranslator.translate(edsCluster('outbound|80|v1|web.shop.svc.cluster.local', { lbPolicy: 'LEAST_REQUEST', maxConnections: 7, connectTimeout: '1.5s' }));
     assert.deepEqual(spec, {
       name: 'outbound|80|v1|web.shop.svc.cluster.local', connectTimeoutMs: 1500, lbPolicy: 'LEAST_REQUEST', choiceCount: 2, maxConnections: 7, upstreamBind: undefined,
+      http: { protocol: 'http1', maxRequestsPerConnection: 0, idleTimeoutMs: 3600000, maxPendingRequests: 4294967295, maxRequests: 4294967295, maxRetries: 4294967295 },
       service: { host: 'web.shop.svc.cluster.local', name: 'web', namespace: 'shop' }, addedViaApi: true, type: 'EDS', serviceName: 'outbound|80|v1|web.shop.svc.cluster.local',
     });
     assert.ok(Object.isFrozen(spec) && Object.isFrozen(spec.service));

@@ -13,7 +13,7 @@ import { virtualInbound, virtualOutbound } from './virtual-listeners.ts';
 export function generateSidecarListeners(proxy: Proxy, push: PushContext, names?: readonly string[]): XdsResource[] {
   const listeners = [
     virtualOutbound(push.sidecarScope(proxy).outboundTrafficPolicy),
-    virtualInbound(inboundPorts(proxy, push)),
+    virtualInbound(inboundPorts(proxy, push), push.mesh.protocolDetectionTimeout),
     ...outboundListeners(proxy, push),
   ];
   return filterNames(listeners.map((l) => ({ name: String(l['name']), resource: l })), names);

@@ -47,13 +47,16 @@ export function outboundHttpConnectionManager(port: number): Json {
   };
 }
 
-/** The HCM of an inbound filter chain: one catch-all route to the inbound cluster, inline. */
+/**
+ * The HCM of an inbound filter chain: one catch-all route to the inbound cluster, inline. The
+ * passthrough's (port 0, Istio's `inbound|http|0`) is named after InboundPassthroughCluster.
+ */
 export function inboundHttpConnectionManager(port: number, cluster: string, operation: string): Json {
   return {
     name: FilterNames.httpConnectionManager,
     typedConfig: {
       '@type': ExtensionTypes.httpConnectionManager,
-      statPrefix: `inbound_0.0.0.0_${port}`,
+      statPrefix: port === 0 ? cluster : `inbound_0.0.0.0_${port}`,
       routeConfig: {
         name: cluster,
         virtualHosts: [{

@@ -3,12 +3,18 @@
  * original destination): per HTTP port one `0.0.0.0_<port>` listener whose HCM takes routes from
  * RDS "<port>"; per TCP service port with a VIP one `<VIP>_<port>` listener with tcp_proxy; a TCP
  * service port without VIP gets `0.0.0.0_<port>` unless an HTTP listener holds that port (the
- * first service, by host name, wins, as in Istio's conflict handling).
+ * first service, by host name, wins, as in Istio's conflict handling). A port whose protocol is
+ * not declared (Unsupported) is sniffed: its listener has http_inspector, an HTTP chain for
+ * connections that start as plaintext HTTP (application protocols http/1.1, http/1.0, h2c; HCM
+ * with RDS "<port>") and a tcp_proxy chain for everything else, with MeshConfig's
+ * protocolDetectionTimeout as listener_filters_timeout. Declared TCP-family ports have no
+ * inspector, so server-first protocols are never held up.
  */
 import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
-import { isHttpProtocol } from '../../registry/protocol.ts';
+import { isHttpProtocol, isSniffedProtocol, SNIFFED_HTTP_PROTOCOLS } from '../../registry/protocol.ts';
 import type { Json } from '../generator.ts';
+import { httpInspectorFilter, sniffingTimeout } from './listener-filters.ts';
 import { outboundHttpConnectionManager, tcpProxyFilter } from './network-filters.ts';
 import { tcpTarget } from './tcp-routes.ts';
 
@@ -17,6 +23,22 @@ function listener(name: string, address: string, port: number, filters: Json[]):
     name,
     address: { socketAddress: { address, portValue: port } },
     filterChains: [{ filters }],
+    bindToPort: false,
+    trafficDirection: 'OUTBOUND',
+  };
+}
+
+/** Istio's listener for a sniffed port: HTTP chain first, then the TCP chain. */
+function sniffingListener(name: string, address: string, port: number, tcp: Json, detectionTimeout: string): Json {
+  return {
+    name,
+    address: { socketAddress: { address, portValue: port } },
+    filterChains: [
+      { filterChainMatch: { applicationProtocols: [...SNIFFED_HTTP_PROTOCOLS] }, filters: [outboundHttpConnectionManager(port)] },
+      { filters: [tcp] },
+    ],
+    listenerFilters: [httpInspectorFilter()],
+    ...sniffingTimeout(detectionTimeout),
     bindToPort: false,
     trafficDirection: 'OUTBOUND',
   };
@@ -34,7 +56,10 @@ export function outboundListeners(proxy: Proxy, push: PushContext): Json[] {
       const address = svc.address ?? '0.0.0.0';
       const name = `${address}_${p.port}`;
       if (byName.has(name)) continue;
-      byName.set(name, listener(name, address, p.port, [tcpProxyFilter(tcpTarget(proxy, push, svc, p.port))]));
+      const tcp = tcpProxyFilter(tcpTarget(proxy, push, svc, p.port));
+      byName.set(name, isSniffedProtocol(p.protocol)
+        ? sniffingListener(name, address, p.port, tcp, push.mesh.protocolDetectionTimeout)
+        : listener(name, address, p.port, [tcp]));
     }
   }
   return [...byName.keys()].sort().map((k) => byName.get(k) as Json);

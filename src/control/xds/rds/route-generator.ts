@@ -8,7 +8,7 @@ import { TypeUrls } from '../../../core/xds/type-urls.ts';
 import { clusterName, PASSTHROUGH_CLUSTER } from '../../model/names.ts';
 import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
-import { isHttpProtocol } from '../../registry/protocol.ts';
+import { mayCarryHttp } from '../../registry/protocol.ts';
 import type { Generator, Json, XdsResource } from '../generator.ts';
 import { defaultRoute, translateHttpRoutes } from './http-route.ts';
 import { timeoutFields } from './route-policies.ts';
@@ -29,7 +29,7 @@ export function buildSidecarRouteConfig(proxy: Proxy, push: PushContext, port: n
   const vhosts: Json[] = [];
   for (const svc of scope.services) {
     const sp = svc.ports.find((p) => p.port === port);
-    if (!sp || !isHttpProtocol(sp.protocol)) continue;
+    if (!sp || !mayCarryHttp(sp.protocol)) continue;
     const vs = push.virtualServiceFor(proxy, svc.hostname);
     const ctx = {
       push, proxy, configNamespace: vs?.resource.metadata.namespace ?? proxy.namespace, listenerPort: port,
@@ -48,7 +48,7 @@ export function buildSidecarRouteConfig(proxy: Proxy, push: PushContext, port: n
 }
 
 export function generateSidecarRoutes(proxy: Proxy, push: PushContext, names?: readonly string[]): XdsResource[] {
-  const ports = names ?? [...new Set(push.sidecarScope(proxy).services.flatMap((s) => s.ports.filter((p) => isHttpProtocol(p.protocol)).map((p) => String(p.port))))];
+  const ports = names ?? [...new Set(push.sidecarScope(proxy).services.flatMap((s) => s.ports.filter((p) => mayCarryHttp(p.protocol)).map((p) => String(p.port))))];
   return ports.filter((n) => /^\d+$/.test(n) && Number(n) >= 1 && Number(n) <= 65535)
     .map((n) => ({ name: n, resource: buildSidecarRouteConfig(proxy, push, Number(n)) }));
 }

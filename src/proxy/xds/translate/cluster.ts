@@ -4,7 +4,8 @@
  * connecting) and ORIGINAL_DST (lb_policy CLUSTER_PROVIDED); lb_policy ROUND_ROBIN,
  * LEAST_REQUEST (choice_count), RANDOM, RING_HASH and MAGLEV (by source IP at L4);
  * connect_timeout (Envoy's default 5s); the DEFAULT priority circuit breaker's max_connections
- * (Envoy's default 1024); upstream_bind_config; Istio's service metadata (else the service is
+ * (Envoy's default 1024); the upstream HTTP protocol, its options and the request thresholds
+ * (http-protocol-options.ts); upstream_bind_config; Istio's service metadata (else the service is
  * read from an `outbound|...` name). What Mizzen would silently get wrong (TLS transport
  * sockets, custom cluster types, other policies) is refused.
  */
@@ -13,18 +14,14 @@ import type { ClusterSpec, LbPolicy } from '../../cluster/cluster-config.ts';
 import { serviceFromClusterName } from '../../cluster/names.ts';
 import { At, durationMs, ip, list, obj, oneOf, str, typeName, uint, type Obj } from './fields.ts';
 import { translateAssignment } from './endpoint.ts';
+import { defaultThresholds, translateHttpOptions } from './http-protocol-options.ts';
 import { istioService } from './metadata.ts';
 
 const ENVOY_DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 function maxConnections(c: Obj, at: At): number {
-  const thresholds = list(obj(c['circuitBreakers'], at.field('circuitBreakers'))['thresholds'], at.field('circuitBreakers.thresholds'));
-  for (const [i, t] of thresholds.entries()) {
-    const th = obj(t, at.field('circuitBreakers.thresholds').index(i));
-    if ((th['priority'] ?? 'DEFAULT') !== 'DEFAULT') continue;
-    return uint(th['maxConnections'], at.field('circuitBreakers.thresholds').index(i).field('maxConnections'), ENVOY_DEFAULT_MAX_CONNECTIONS);
-  }
-  return ENVOY_DEFAULT_MAX_CONNECTIONS;
+  const { th, at: tat } = defaultThresholds(c, at);
+  return uint(th['maxConnections'], tat.field('maxConnections'), ENVOY_DEFAULT_MAX_CONNECTIONS);
 }
 
 function refuseTls(c: Obj, at: At): void {
@@ -54,6 +51,7 @@ export function translateCluster(v: unknown): ClusterSpec {
     lbPolicy,
     choiceCount: uint(obj(c['leastRequestLbConfig'], at.field('leastRequestLbConfig'))['choiceCount'], at.field('leastRequestLbConfig.choiceCount'), 2, 2),
     maxConnections: maxConnections(c, at),
+    http: translateHttpOptions(c, at),
     upstreamBind: bind['address'] === undefined ? undefined : ip(bind['address'], at.field('upstreamBindConfig.sourceAddress.address')),
     service: istioService(c['metadata'], at.field('metadata')) ?? serviceFromClusterName(name),
     addedViaApi: true,

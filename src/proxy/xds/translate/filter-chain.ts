@@ -3,7 +3,8 @@
  * (tcp_proxy or the HTTP connection manager, known by its typed_config "@type"). Filters in
  * front of it are refused unless they only observe (Istio's stats and metadata exchange, which
  * Mizzen does natively); a TLS transport socket is accepted only on chains that match TLS
- * connections, which a proxy without TLS never selects.
+ * connections, which a proxy without TLS never selects. server_names are exact host names or a
+ * leading wildcard (`*.example.com`), as Envoy accepts them.
  */
 import type { FilterChainConfig, FilterChainMatchConfig, NetworkRoute, SourceType } from '../../filter-chain/filter-chain-config.ts';
 import { cidr, list, obj, oneOf, str, typeName, uint, type At, type Obj } from './fields.ts';
@@ -16,13 +17,23 @@ function strings(v: unknown, at: At): string[] {
   return list(v, at).map((s, i) => str(s, at.index(i), true));
 }
 
+/** Envoy's server_names: a host name or a leading wildcard `*.example.com` (partial wildcards are refused). */
+function serverNames(v: unknown, at: At): string[] {
+  return strings(v, at).map((n, i) => {
+    if (n.includes('*') && !(n.startsWith('*.') && !n.slice(1).includes('*') && n.length > 2)) {
+      at.index(i).fail(`${JSON.stringify(n)}: partial wildcards are not supported in server_names (only "*.example.com")`);
+    }
+    return n.toLowerCase();
+  });
+}
+
 export function translateMatch(v: unknown, at: At): FilterChainMatchConfig {
   const m = obj(v, at);
   if (list(m['directSourcePrefixRanges'], at.field('directSourcePrefixRanges')).length > 0) at.field('directSourcePrefixRanges').fail('is not supported');
   return {
     destinationPort: m['destinationPort'] === undefined ? undefined : uint(m['destinationPort'], at.field('destinationPort'), 0, 1),
     prefixRanges: list(m['prefixRanges'], at.field('prefixRanges')).map((c, i) => cidr(c, at.field('prefixRanges').index(i))),
-    serverNames: strings(m['serverNames'], at.field('serverNames')),
+    serverNames: serverNames(m['serverNames'], at.field('serverNames')),
     transportProtocol: str(m['transportProtocol'], at.field('transportProtocol')),
     applicationProtocols: strings(m['applicationProtocols'], at.field('applicationProtocols')),
     sourceType: oneOf<SourceType>(m['sourceType'], at.field('sourceType'), ['ANY', 'SAME_IP_OR_LOOPBACK', 'EXTERNAL'], 'ANY'),

@@ -1,16 +1,15 @@
 /**
  * Listener (LDS) -> ListenerConfig: the address, bind_to_port, use_original_dst, transparent,
- * traffic direction and filter chains (plus the default chain). Refused: listeners without a
- * socket address (API listeners are for proxyless gRPC), listener filters Mizzen does not
- * have, no filter chain at all, and two chains with the same match (Envoy's rule).
+ * traffic direction, filter chains (plus the default chain) and the inspecting listener
+ * filters with their timeout (listener-filters.ts). Refused: listeners without a socket
+ * address (API listeners are for proxyless gRPC), listener filters Mizzen does not have, no
+ * filter chain at all, and two chains with the same match (Envoy's rule).
  */
 import type { FilterChainConfig } from '../../filter-chain/filter-chain-config.ts';
 import type { ListenerConfig, TrafficDirection } from '../../listener/listener-config.ts';
 import { At, bool, list, obj, oneOf, socketAddress, str } from './fields.ts';
 import { translateFilterChain } from './filter-chain.ts';
-
-/** original_dst is how the virtual listeners work; the inspectors only add what Mizzen ignores. */
-const LISTENER_FILTERS = new Set(['envoy.filters.listener.original_dst', 'envoy.filters.listener.tls_inspector', 'envoy.filters.listener.http_inspector']);
+import { translateListenerFilters } from './listener-filters.ts';
 
 const matchKey = (c: FilterChainConfig): string => JSON.stringify(c.match, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
@@ -20,10 +19,7 @@ export function translateListener(v: unknown): ListenerConfig {
   const at = new At(`Listener ${name}`);
   if (l['apiListener'] !== undefined) at.field('apiListener').fail('API listeners are for proxyless gRPC clients, not a sidecar');
   if (l['address'] === undefined) at.field('address').fail('is required');
-  list(l['listenerFilters'], at.field('listenerFilters')).forEach((f, i) => {
-    const fname = str(obj(f, at.field('listenerFilters').index(i))['name'], at.field('listenerFilters').index(i).field('name'));
-    if (!LISTENER_FILTERS.has(fname)) at.field('listenerFilters').index(i).fail(`listener filter ${JSON.stringify(fname)} is not supported`);
-  });
+  const inspection = translateListenerFilters(l, at);
   const chains = list(l['filterChains'], at.field('filterChains')).map((c, i) => translateFilterChain(c, at.field('filterChains').index(i)));
   const seen = new Map<string, number>();
   chains.forEach((c, i) => {
@@ -43,5 +39,6 @@ export function translateListener(v: unknown): ListenerConfig {
     trafficDirection: oneOf<TrafficDirection>(l['trafficDirection'], at.field('trafficDirection'), ['UNSPECIFIED', 'INBOUND', 'OUTBOUND'], 'UNSPECIFIED'),
     filterChains: chains,
     defaultFilterChain,
+    inspection,
   };
 }
