@@ -11,8 +11,9 @@ import { createLogger, type Logger } from '../core/log.ts';
 import type { AdminContext } from '../proxy/admin/admin-context.ts';
 import { createAdminServer } from '../proxy/admin/admin-server.ts';
 import { createPrometheusServer, createReadinessServer, proxyPrometheus } from '../proxy/admin/stats-listeners.ts';
-import { TcpAccessLogger } from '../proxy/access-log/access-log.ts';
+import { createAccessLoggers } from '../proxy/access-log/http-access-log.ts';
 import { ClusterManager } from '../proxy/cluster/cluster-manager.ts';
+import { HttpPools } from '../proxy/cluster/pool/pools.ts';
 import { formatAddress, type Address } from '../proxy/core/address.ts';
 import type { HttpServer } from '../proxy/core/http-server.ts';
 import { LogLevels } from '../proxy/core/log-levels.ts';
@@ -21,11 +22,18 @@ import { mathRandom, type Random } from '../proxy/core/random.ts';
 import { localAddressResolver, soOriginalDstResolver } from '../proxy/core/resolvers.ts';
 import { ServerStatus } from '../proxy/core/server-state.ts';
 import type { ConnectionObserver } from '../proxy/filters/network/connection-observer.ts';
+import type { HttpListenerDeps } from '../proxy/listener/http-listener-deps.ts';
 import type { TcpListener } from '../proxy/listener/tcp-listener.ts';
 import { virtualInbound } from '../proxy/listener/virtual-inbound.ts';
 import { virtualOutbound } from '../proxy/listener/virtual-outbound.ts';
 import { TcpStatsCache } from '../proxy/stats/envoy-stats.ts';
 import { IstioTcpMetrics } from '../proxy/stats/istio-metrics.ts';
+import { IstioHttpMetrics } from '../proxy/stats/istio-http-metrics.ts';
+import type { Direction } from '../proxy/core/stream-info.ts';
+import type { HttpFilterFactory } from '../proxy/filters/http/http-filter.ts';
+import { metadataExchange } from '../proxy/filters/http/metadata-exchange.ts';
+import { SpanRecorder } from '../proxy/tracing/span-recorder.ts';
+import { ZipkinTracer } from '../proxy/tracing/tracer.ts';
 import { MemoryStatsStore } from '../proxy/stats/memory-store.ts';
 import { registerServerStats } from '../proxy/stats/server-stats.ts';
 import { workloadMetadata } from '../proxy/stats/workload-metadata.ts';
@@ -116,11 +124,29 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   const sink = accessLogSink(cfg);
   const istio = new IstioTcpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
   const accessLog = o.accessLog ?? sink.write;
-  const observers: ConnectionObserver[] = [istio, ...(accessLog ? [new TcpAccessLogger(accessLog)] : [])];
+  const logs = accessLog ? createAccessLoggers({ encoding: cfg.accessLogEncoding, format: cfg.accessLogFormat, write: accessLog }) : undefined;
+  const observers: ConnectionObserver[] = [istio, ...(logs ? [logs.tcp] : [])];
+
+  // The HTTP connection manager's filters and observers, per direction.
+  const spans = new SpanRecorder();
+  const nodeId = bootstrap.node.id ?? '';
+  const identity = { metadata: local, name: cfg.podName, nodeId, serviceAccount: cfg.serviceAccount, appContainers: cfg.appContainers, instanceIps: [cfg.instanceIp], meshId: cfg.meshId };
+  const httpByDirection = Object.fromEntries((['outbound', 'inbound'] as const).map((direction) => {
+    const tracer = new ZipkinTracer({ direction, nodeId, recorder: spans, random });
+    return [direction, { filters: [tracer, metadataExchange({ direction, local: identity })], tracer }];
+  })) as Record<Direction, { filters: HttpFilterFactory[]; tracer: ZipkinTracer }>;
+  const httpMetrics = new IstioHttpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
+  const pools = new HttpPools();
+  const http: HttpListenerDeps = {
+    filters: (direction) => httpByDirection[direction].filters,
+    observers: [httpMetrics, httpByDirection.outbound.tracer, httpByDirection.inbound.tracer, ...(logs ? [logs.http] : [])],
+    pools, random,
+  };
   const common = {
     store,
     tcpStats: new TcpStatsCache(store),
     observers,
+    http,
     tcpProxy: { maxConnectAttempts: cfg.maxConnectAttempts },
     log: levels.logger('connection'),
   };
@@ -147,6 +173,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
         l.stopAccepting();
         l.closeConnections();
       }
+      pools.close();
       await Promise.all(servers.map((s) => s.close()));
       await new Promise<void>((r) => (sink.stream ? sink.stream.end(r) : r()));
       if (code === 0) log.info('Agent has successfully terminated');

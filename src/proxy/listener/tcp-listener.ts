@@ -1,24 +1,29 @@
 /**
  * The listener both virtual listeners share: accepts with allowHalfOpen and pauseOnConnect (no
- * byte is read before the upstream is connected), finds the original destination, asks the
- * filter chain match for an upstream and hands the connection to a tcp_proxy session. Counts
- * `listener.<addr>.downstream_cx_*` and tracks every open session until it has fully closed.
+ * byte is read before the filter chain is chosen), finds the original destination, asks the
+ * filter chain match (which may inspect the first bytes) and hands the connection to a
+ * tcp_proxy session or to the HTTP connection manager. Counts `listener.<addr>.downstream_cx_*`
+ * and tracks every open connection until it has fully closed; stopping accepting also starts
+ * a graceful close of its HTTP connections.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { socketAddress, statAddress, type Address } from '../core/address.ts';
 import type { DestinationResolver } from '../core/original-destination.ts';
 import { setTransparent } from '../core/socket-options.ts';
-import { newStreamInfo, type Direction } from '../core/stream-info.ts';
+import { newStreamInfo, type Direction, type StreamInfo } from '../core/stream-info.ts';
 import type { Logger } from '../../core/log.ts';
 import type { ConnectionObserver, ProxiedConnection } from '../filters/network/connection-observer.ts';
 import { TcpProxySession, type TcpProxyConfig } from '../filters/network/tcp-proxy.ts';
 import { listenerStats, type ListenerStats, type TcpStatsCache } from '../stats/envoy-stats.ts';
 import type { StatsStore } from '../stats/store.ts';
+import { HttpConnection } from '../filters/network/http-connection-manager/connection-manager.ts';
+import type { ChainDecision, FilterChainMatch, HttpChain } from './chain-decision.ts';
+import type { HttpListenerDeps } from './http-listener-deps.ts';
 import type { Listener, ListenerInfo } from './listener.ts';
 import type { Upstream } from './upstream.ts';
+import type { Inspection } from './filters/inspect.ts';
 
-/** The filter chain match: where a connection to `destination` goes (undefined: no filter chain, NR). */
-export type FilterChainMatch = (destination: Address, remote: Address | undefined) => Upstream | undefined;
+export type { FilterChainMatch } from './chain-decision.ts';
 
 export interface TcpListenerOptions {
   readonly name: string;
@@ -31,6 +36,7 @@ export interface TcpListenerOptions {
   readonly store: StatsStore;
   readonly tcpStats: TcpStatsCache;
   readonly observers: readonly ConnectionObserver[];
+  readonly http: HttpListenerDeps;
   readonly log: Logger;
 }
 
@@ -38,6 +44,8 @@ export class TcpListener implements Listener {
   private server: Server | undefined;
   private bound: Address | undefined;
   private readonly sessions = new Set<TcpProxySession>();
+  private readonly http = new Set<HttpConnection>();
+  private draining = false;
   private readonly stats: ListenerStats;
   private readonly opts: TcpListenerOptions;
 
@@ -51,7 +59,7 @@ export class TcpListener implements Listener {
   }
 
   get activeConnections(): number {
-    return this.sessions.size;
+    return this.sessions.size + this.http.size;
   }
 
   get accepting(): boolean {
@@ -83,10 +91,13 @@ export class TcpListener implements Listener {
 
   stopAccepting(): void {
     if (this.server?.listening) this.server.close();
+    this.draining = true;
+    for (const c of this.http) c.drain();
   }
 
   closeConnections(): void {
     for (const s of [...this.sessions]) s.destroy();
+    for (const c of [...this.http]) c.destroy();
   }
 
   forEachConnection(fn: (c: ProxiedConnection) => void): void {
@@ -103,25 +114,65 @@ export class TcpListener implements Listener {
       return;
     }
     const info = newStreamInfo(this.opts.direction, destination, socketAddress(socket.remoteAddress, socket.remotePort));
-    let upstream: Upstream | undefined;
-    try {
-      upstream = this.opts.match(destination, info.downstreamRemote);
-    } catch (err) {
-      this.opts.log.error(`listener ${this.opts.name}: filter chain match failed: ${(err as Error).message}`);
-    }
-    if (!upstream) this.stats.no_filter_chain_match.inc();
     this.stats.downstream_cx_active.inc();
+    const onFailure = (err: unknown): undefined => {
+      this.opts.log.error(`listener ${this.opts.name}: filter chain match failed: ${(err as Error).message}`);
+      return undefined;
+    };
+    let decision: ChainDecision | undefined | Promise<ChainDecision | undefined>;
+    try {
+      decision = this.opts.match(destination, info.downstreamRemote, socket);
+    } catch (err) {
+      decision = onFailure(err);
+    }
+    if (decision instanceof Promise) void decision.catch(onFailure).then((d) => this.dispatch(socket, info, destination, d));
+    else this.dispatch(socket, info, destination, decision);
+  }
+
+  private closed(): void {
+    this.stats.downstream_cx_active.dec();
+    this.stats.downstream_cx_destroy.inc();
+  }
+
+  private dispatch(socket: Socket, info: StreamInfo, destination: Address, d: ChainDecision | undefined): void {
+    if (d?.kind === 'http') return this.serveHttp(socket, info, d.chain, d.inspection);
+    const upstream: Upstream | undefined = d?.upstream;
+    if (!upstream) this.stats.no_filter_chain_match.inc();
     const session = new TcpProxySession(socket, info, upstream, destination, {
       config: this.opts.tcpProxy,
       stats: this.opts.tcpStats.get(upstream?.statPrefix ?? this.opts.name),
       observers: this.opts.observers,
       onDone: (s) => {
         this.sessions.delete(s);
-        this.stats.downstream_cx_active.dec();
-        this.stats.downstream_cx_destroy.inc();
+        this.closed();
       },
     });
     this.sessions.add(session);
     session.start();
+  }
+
+  private serveHttp(socket: Socket, info: StreamInfo, chain: HttpChain, inspection: Inspection): void {
+    const h = this.opts.http;
+    const conn = new HttpConnection(socket, {
+      ctx: {
+        connection: info,
+        settings: chain.settings,
+        routeConfig: chain.routeConfig,
+        filters: h.filters(this.opts.direction, chain.settings),
+        observers: h.observers,
+        router: { cluster: chain.cluster, pools: h.pools, random: h.random },
+        random: h.random,
+        requestedServerName: inspection.serverName === '' ? undefined : inspection.serverName,
+        draining: () => this.draining,
+      },
+      applicationProtocols: inspection.applicationProtocols,
+      onClose: (c) => {
+        this.http.delete(c);
+        this.closed();
+      },
+      onProtocolError: (err) => this.opts.log.debug(`listener ${this.opts.name}: HTTP protocol error: ${err.message}`),
+    });
+    this.http.add(conn);
+    conn.start();
   }
 }

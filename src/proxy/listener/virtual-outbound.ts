@@ -61,4 +61,4 @@ export function virtualOutbound(opts: Omit<TcpListenerOptions, 'name' | 'directi
 }
 
 /** A registry-mode match as a listener's filter chain match. */
-export const asFilterChainMatch = (m: ClusterMatch): FilterChainMatch => (dst, remote) => upstreamOf(m(dst, remote));
+export const asFilterChainMatch = (m: ClusterMatch): FilterChainMatch => (dst, remote) => ({ kind: 'tcp', upstream: upstreamOf(m(dst, remote)) });

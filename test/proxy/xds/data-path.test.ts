@@ -13,7 +13,7 @@ import { waitFor } from '../../helpers/netns.ts';
 import { closeServer, echoServer, httpGet, listenOn, startTestSidecar, type TestSidecar } from '../support.ts';
 import { AdsPeer } from './ads-peer.ts';
 import { CDS, EDS, LDS, RDS, cla, edsCluster, httpListener, inboundCluster, outbound, passthroughClusters, routeConfig, tcpListener, virtualInbound, virtualOutbound } from './resources.ts';
-import { greeter, hello, scripted } from './upstreams.ts';
+import { greeter, hello, httpNamed, httpVia, scripted } from './upstreams.ts';
 
 const stops: (() => unknown)[] = [];
 const peer = new AdsPeer();
@@ -21,6 +21,7 @@ const rnd = scripted();
 let t: TestSidecar;
 let pA = 0;
 let pB = 0;
+let pV = 0;
 let pDirect = 0;
 let appPort = 0;
 const appPeers: string[] = [];
@@ -42,8 +43,10 @@ function listeners(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY'): Record<string, unknow
 before(async () => {
   pA = await greeter('127.0.0.2', 'a1', stops);
   await greeter('127.0.0.3', 'a2', stops, pA);
-  pB = await greeter('127.0.0.4', 'v1', stops);
-  await greeter('127.0.0.5', 'v2', stops, pB);
+  pB = await httpNamed('127.0.0.4', 'v1', stops);
+  await httpNamed('127.0.0.5', 'v2', stops, pB);
+  pV = await greeter('127.0.0.4', 'v1', stops);
+  await greeter('127.0.0.5', 'v2', stops, pV);
   pDirect = await greeter('127.0.0.7', 'direct', stops);
   const app = echoServer((s) => { appPeers.push(s.remoteAddress ?? ''); s.write('app'); s.on('end', () => s.end()); s.resume(); });
   appPort = await listenOn(app, '127.0.0.1');
@@ -56,7 +59,7 @@ before(async () => {
         { ip: '127.0.0.9', port: pA, health: 'UNHEALTHY' },
         { ip: '127.0.0.3', port: pA, workload: 'a-v2;default;a;v2;Kubernetes' },
       ]),
-      cla(V1, [{ ip: '127.0.0.4', port: pB }]), cla(V2, [{ ip: '127.0.0.5', port: pB }]), cla(WEB, [{ ip: '127.0.0.4', port: pB }]),
+      cla(V1, [{ ip: '127.0.0.4', port: pV }]), cla(V2, [{ ip: '127.0.0.5', port: pV }]), cla(WEB, [{ ip: '127.0.0.4', port: pB }]),
     ],
     [LDS]: listeners('ALLOW_ANY'),
     [RDS]: [routeConfig(String(pB), [
@@ -96,10 +99,16 @@ describe('outbound over xDS', () => {
     assert.deepEqual(got, ['v1', 'v2', 'v1', 'v2']);
   });
 
-  it('an HTTP listener picks the virtual host whose domains hold IP:port, then its first route', async () => {
-    assert.equal(await hello(t, '10.96.0.20', pB), 'v1');
-    assert.match(lastLog(), / outbound\|9080\|\|web\.default\.svc\.cluster\.local /);
-    assert.equal(await hello(t, '127.0.0.5', pB), 'v2', 'no domain matches: the "*" host routes to PassthroughCluster');
+  it('an HTTP listener picks the virtual host by authority, then its route; one access-log line per request', async () => {
+    const r = await httpVia(t, '10.96.0.20', pB, '/hello');
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).name, 'v1');
+    assert.match(String(r.headers['x-envoy-upstream-service-time']), /^\d+$/);
+    await waitFor(() => lastLog().includes('/hello'), 5000, 'the access log line');
+    assert.match(lastLog(), /"GET \/hello HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "-" "[0-9a-f-]{36}" "10\.96\.0\.20:\d+" "127\.0\.0\.4:\d+" outbound\|9080\|\|web\.default\.svc\.cluster\.local /);
+    const v2 = await httpVia(t, '127.0.0.5', pB, '/other');
+    assert.equal(JSON.parse(v2.body).name, 'v2', 'no domain matches: the "*" host routes to PassthroughCluster');
+    await waitFor(() => lastLog().includes('/other'), 5000, 'the access log line');
     assert.match(lastLog(), / PassthroughCluster /);
   });
 

@@ -11,6 +11,7 @@ import { waitFor } from '../../helpers/netns.ts';
 import { encodeAny } from '../../../src/core/xds/protos.ts';
 import { closeServer, collect, connectTo, echoServer, httpGet, listenOn, startTestSidecar, type TestSidecar } from '../support.ts';
 import { AdsPeer } from './ads-peer.ts';
+import { httpNamed, httpVia } from './upstreams.ts';
 import { CDS, EDS, LDS, RDS, cla, edsCluster, httpListener, inboundCluster, outbound, passthroughClusters, routeConfig, tcpListener, virtualInbound, virtualOutbound } from './resources.ts';
 
 const stops: (() => unknown)[] = [];
@@ -48,7 +49,7 @@ describe('ADS protocol', () => {
 
   before(async () => {
     port = await upstream('127.0.0.2', 'echo-a');
-    webPort = await upstream('127.0.0.3', 'web-a');
+    webPort = await httpNamed('127.0.0.3', 'web-a', stops);
     peer.setAll({
       [CDS]: goodClusters(),
       [EDS]: [cla(ECHO, [{ ip: '127.0.0.2', port }]), cla(outbound(9080, 'web'), [{ ip: '127.0.0.3', port: webPort }])],
@@ -96,7 +97,7 @@ describe('ADS protocol', () => {
 
   it('serves the config: a tcp listener and an HTTP listener by its route config', async () => {
     assert.equal(await dial(t, '10.96.0.50', 80), 'echo-a');
-    assert.equal(await dial(t, '10.96.0.60', 9080), 'web-a');
+    assert.equal(JSON.parse((await httpVia(t, '10.96.0.60', 9080)).body).name, 'web-a');
   });
 
   it('NACKs a cluster with an unknown lbPolicy, naming it, and keeps serving the last good config', async () => {

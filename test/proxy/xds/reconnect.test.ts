@@ -11,7 +11,7 @@ import { Backoff } from '../../../src/proxy/xds/backoff.ts';
 import { closeServer, echoServer, httpGet, listenOn, startTestSidecar, type TestSidecar } from '../support.ts';
 import { AdsPeer, type PeerStream } from './ads-peer.ts';
 import { CDS, EDS, LDS, RDS, cla, edsCluster, httpListener, outbound, passthroughClusters, routeConfig, tcpListener, virtualOutbound } from './resources.ts';
-import { greeter, hello, hold } from './upstreams.ts';
+import { greeter, hello, hold, httpNamed, httpVia } from './upstreams.ts';
 
 describe('back-off', () => {
   it('doubles its ceiling per attempt up to the maximum, draws below it, and resets', () => {
@@ -28,6 +28,7 @@ describe('control plane loss', () => {
   const stops: (() => unknown)[] = [];
   const peer = new AdsPeer();
   const S = outbound(80, 's');
+  const H = outbound(8080, 'h');
   let t: TestSidecar;
   let port = 0;
 
@@ -38,11 +39,12 @@ describe('control plane loss', () => {
     const echo = echoServer((s) => { s.write('s1'); s.pipe(s); });
     port = await listenOn(echo, '127.0.0.2');
     stops.push(() => closeServer(echo));
+    const hPort = await httpNamed('127.0.0.3', 'h1', stops);
     peer.setAll({
-      [CDS]: [edsCluster(S), ...passthroughClusters()],
-      [EDS]: [cla(S, [{ ip: '127.0.0.2', port }])],
+      [CDS]: [edsCluster(S), edsCluster(H), ...passthroughClusters()],
+      [EDS]: [cla(S, [{ ip: '127.0.0.2', port }]), cla(H, [{ ip: '127.0.0.3', port: hPort }])],
       [LDS]: [virtualOutbound(), tcpListener('10.96.2.1', 80, S), httpListener(8080)],
-      [RDS]: [routeConfig('8080', [{ name: 's', domains: ['10.96.2.2:8080'], cluster: S }])],
+      [RDS]: [routeConfig('8080', [{ name: 'h', domains: ['10.96.2.2:8080'], cluster: H }])],
     });
     await peer.start();
     stops.push(() => peer.stop());
@@ -64,7 +66,7 @@ describe('control plane loss', () => {
     open.socket.write('still flowing');
     assert.equal(await echoed, 'still flowing', 'an open connection keeps flowing');
     assert.equal(await hello(t, '10.96.2.1', 80), 's1', 'new connections are routed by the last good config');
-    assert.equal(await hello(t, '10.96.2.2', 8080), 's1');
+    assert.equal(JSON.parse((await httpVia(t, '10.96.2.2', 8080)).body).name, 'h1', 'HTTP requests too');
     assert.equal((await httpGet(t.sidecar.ports.readiness, '/healthz/ready')).status, 200, 'readiness stays');
     await open.close();
     const closed = (): number => t.logs.filter((l) => l.includes('gRPC config stream to') && l.includes('closed')).length;
@@ -82,7 +84,7 @@ describe('control plane loss', () => {
     assert.equal(again.requests[0]?.typeUrl, CDS, 'CDS first');
     assert.ok(again.requests[0]?.node?.id, 'the node on the first request of the new stream');
     assert.deepEqual([cds?.versionInfo, cds?.responseNonce ?? '', cds?.resourceNames ?? []], [peer.version(CDS), '', []]);
-    assert.deepEqual([eds?.versionInfo, eds?.resourceNames], [peer.version(EDS), [S]]);
+    assert.deepEqual([eds?.versionInfo, eds?.resourceNames], [peer.version(EDS), [H, S]]);
     assert.deepEqual([lds?.versionInfo, lds?.resourceNames ?? []], [peer.version(LDS), []]);
     assert.deepEqual([rds?.versionInfo, rds?.resourceNames], [peer.version(RDS), ['8080']]);
     await waitFor(async () => (await stat('control_plane.connected_state')) === 1, 10_000, 'connected_state 1');

@@ -51,3 +51,31 @@ export function scripted(): { random: () => number; queue: number[] } {
   const queue: number[] = [];
   return { random: () => queue.shift() ?? 0.5, queue };
 }
+
+/** An HTTP server named `name` on `ip`: answers every request with its name and the request headers it saw. */
+export async function httpNamed(ip: string, name: string, stops: (() => unknown)[], port = 0): Promise<number> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    res.setHeader('x-served-by', name);
+    res.end(JSON.stringify({ name, headers: req.headers, peer: req.socket.remoteAddress }));
+  });
+  const p = await new Promise<number>((resolve) => server.listen(port, ip, () => resolve((server.address() as { port: number }).port)));
+  stops.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  return p;
+}
+
+/** One HTTP/1.1 request through `direction`'s listener as if to `ip:port`. */
+export async function httpVia(t: TestSidecar, ip: string, port: number, path = '/', headers: Record<string, string> = {}, direction: 'outbound' | 'inbound' = 'outbound'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const { request } = await import('node:http');
+  t.route(direction, { ip, port });
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: direction === 'outbound' ? t.sidecar.ports.outbound : t.sidecar.ports.inbound, path, agent: false, headers: { host: `${ip}:${port}`, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

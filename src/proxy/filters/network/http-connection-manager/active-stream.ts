@@ -1,0 +1,177 @@
+/**
+ * One request through the HTTP connection manager, as Envoy's ActiveStream: edit the request
+ * headers, resolve the route, run the decoder filters, hand over to the router (or answer
+ * locally), run the encoder filters on the response headers, apply the `server` header, stream
+ * the body back, and report the finished exchange to the observers exactly once.
+ */
+import type { Cluster, Host } from '../../../cluster/cluster.ts';
+import type { HeaderMap, HttpStreamInfo } from '../../../core/http-stream-info.ts';
+import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.ts';
+import type { FilterStatus, HttpFilter, HttpFilterCallbacks, LocalReply } from '../../http/http-filter.ts';
+import type { HttpStream } from '../../http/http-observer.ts';
+import { RequestBody } from '../../http/router/request-body.ts';
+import { planRoute, type RoutePlan } from '../../http/router/route-plan.ts';
+import { Router } from '../../http/router/router.ts';
+import type { DownstreamRequest } from './codecs/downstream.ts';
+import { localResponse } from './local-reply.ts';
+import { newHttpStreamInfo } from './new-stream-info.ts';
+import { mutateRequestHeaders } from './request-headers.ts';
+import type { StreamContext } from './stream-context.ts';
+
+export class ActiveStream implements HttpStream {
+  readonly info: HttpStreamInfo;
+  cluster: Cluster | undefined;
+  host: Host | undefined;
+  private filters: HttpFilter[] = [];
+  private plan: RoutePlan | undefined;
+  private router: Router | undefined;
+  private body: RequestBody | undefined;
+  private finished = false;
+  private replied = false;
+  private readonly started = Date.now();
+  private readonly down: DownstreamRequest;
+  private readonly ctx: StreamContext;
+
+  constructor(ctx: StreamContext, down: DownstreamRequest) {
+    this.ctx = ctx;
+    this.down = down;
+    delete down.headers['expect']; // Envoy answers 100-continue itself
+    mutateRequestHeaders(down.headers, ctx.settings, { scheme: down.scheme, remoteIp: ctx.connection.downstreamRemote?.ip });
+    this.info = newHttpStreamInfo(ctx.connection, down, ctx.requestedServerName);
+  }
+
+  start(): void {
+    this.down.onAbort(() => this.onDownstreamAbort());
+    this.down.onComplete(() => this.complete());
+    const config = this.ctx.routeConfig();
+    const d = this.down;
+    this.plan = config && planRoute(config, { authority: d.authority, path: d.path, method: d.method, scheme: d.scheme, headers: d.headers }, this.ctx.random);
+    if (!this.plan) return this.sendLocalReply({ status: 404, details: 'route_not_found', flag: ResponseFlags.NoRouteFound });
+    this.info.routeName = this.plan.routeName;
+    this.filters = this.ctx.filters.map((f) => f.create());
+    this.decodeFrom(0);
+  }
+
+  private callbacks(next: number): HttpFilterCallbacks {
+    return {
+      info: this.info,
+      sendLocalReply: (r) => this.sendLocalReply(r),
+      continueDecoding: () => this.decodeFrom(next),
+    };
+  }
+
+  private decodeFrom(i: number): void {
+    for (; i < this.filters.length; i++) {
+      const f = this.filters[i];
+      if (!f?.decodeHeaders) continue;
+      let status: FilterStatus;
+      try {
+        status = f.decodeHeaders(this.down.headers, this.callbacks(i + 1));
+      } catch {
+        return this.sendLocalReply({ status: 500, details: `filter_threw{${f.name}}` });
+      }
+      if (this.replied || this.finished) return;
+      if (status === 'stop') return;
+    }
+    this.route();
+  }
+
+  private route(): void {
+    const plan = this.plan;
+    if (!plan) return;
+    if (plan.kind !== 'upstream') {
+      const headers: HeaderMap = { ...plan.headers };
+      plan.responseHeaders(headers);
+      return this.sendLocalReply({ status: plan.status, body: plan.body, headers, details: plan.kind === 'redirect' ? 'redirect' : 'direct_response' });
+    }
+    plan.requestHeaders(this.down.headers);
+    const retries = plan.retry !== undefined && plan.retry.numRetries > 0;
+    this.body = new RequestBody(this.down.hasBody ? this.down.body : undefined, retries);
+    this.router = new Router({
+      info: this.info, method: this.down.method, scheme: this.down.scheme, headers: this.down.headers, body: this.body,
+      destination: this.ctx.connection.downstreamLocal,
+      setUpstream: (c, h) => {
+        this.cluster = c;
+        this.host = h;
+      },
+      encodeHeaders: (status, h, end) => this.encodeHeaders(status, h, end),
+      encodeData: (chunk) => {
+        this.info.bytesSent += chunk.length;
+        return this.down.write(chunk);
+      },
+      onEncodeDrain: (cb) => this.down.onDrain(cb),
+      encodeEnd: (t) => this.down.end(t),
+      localReply: (r) => this.sendLocalReply(r),
+      resetDownstream: (flag, details) => this.reset(flag, details),
+    }, plan, this.ctx.router);
+    this.router.start();
+  }
+
+  private encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
+    for (let i = this.filters.length - 1; i >= 0; i--) {
+      try {
+        this.filters[i]?.encodeHeaders?.(status, headers, this.callbacks(i + 1));
+      } catch {
+        // A filter's failure must not break the response.
+      }
+    }
+    const s = this.ctx.settings;
+    if (s.serverHeaderTransformation === 'OVERWRITE' || (s.serverHeaderTransformation === 'APPEND_IF_ABSENT' && headers['server'] === undefined)) headers['server'] = s.serverName;
+    if (this.ctx.draining() && this.down.protocol !== 'HTTP/2') headers['connection'] = 'close';
+    this.info.responseCode = status;
+    this.info.responseHeaders = headers;
+    if (this.info.responseCodeDetails === '') this.info.responseCodeDetails = 'via_upstream';
+    this.down.sendHeaders(status, headers, endStream);
+  }
+
+  sendLocalReply(r: LocalReply): void {
+    if (this.replied || this.finished) return;
+    this.replied = true;
+    this.router?.abort();
+    this.body?.discard();
+    if (r.flag) this.info.responseFlags.add(r.flag);
+    this.info.responseCodeDetails = r.details;
+    if (this.down.headersSent) return this.reset(r.flag ?? ResponseFlags.LocalReset, r.details);
+    const res = localResponse(r, this.down.grpc);
+    const body = Buffer.from(res.body);
+    this.encodeHeaders(res.status, res.headers, body.length === 0);
+    if (body.length > 0) {
+      this.info.bytesSent += body.length;
+      this.down.write(body);
+      this.down.end();
+    }
+    if (res.headers['grpc-status'] !== undefined) this.info.responseTrailers = { 'grpc-status': res.headers['grpc-status'] };
+  }
+
+  private reset(flag: ResponseFlag, details: string): void {
+    this.info.responseFlags.add(flag);
+    this.info.connectionTerminationDetails = details;
+    this.down.reset();
+  }
+
+  private onDownstreamAbort(): void {
+    if (this.finished) return;
+    this.info.responseFlags.add(ResponseFlags.DownstreamConnectionTermination);
+    if (!this.down.headersSent) this.info.responseCodeDetails = 'downstream_remote_disconnect';
+    this.router?.abort();
+    this.complete();
+  }
+
+  /** The exchange is over (response sent, or reset): report it once. */
+  private complete(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.router?.abort();
+    const info = this.info;
+    info.bytesReceived = this.body?.bytes ?? 0;
+    info.responseHeaderBytes = this.down.responseHeaderBytes;
+    info.durationMs = Date.now() - this.started;
+    for (const o of this.ctx.observers) {
+      try {
+        o.streamDone(this);
+      } catch {
+        // Observers never break the data path.
+      }
+    }
+  }
+}
