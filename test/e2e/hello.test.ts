@@ -3,7 +3,7 @@
  * sidecars, nginx from Debian behind a Service, and the flows the seeds describe, checked where
  * the seeds look: what the app sees (127.0.0.6), conntrack's redirects to 15001 and 15006, a
  * Prometheus scrape that bypasses the proxy, uid 1337 traffic that is not redirected, Istio's
- * TCP metrics from both reporters, and a `mizzen down` that leaves nothing behind.
+ * HTTP metrics from both reporters (the destination names its source through metadata exchange), and a `mizzen down` that leaves nothing behind.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -77,7 +77,10 @@ describe('examples/hello on a one-host mesh', () => {
     const web = webPods.map((p) => sh(['ip', 'netns', 'exec', netnsOf(p), 'conntrack', '-L', '--dst-nat']).stdout).join('\n');
     assert.match(web, /dport=8080 .*sport=15006/);
     const log = await cli(['logs', 'client', '-n', 'hello', '-c', 'istio-proxy']);
-    assert.match(log.stdout, /"- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "10\.250\.\d+\.\d+:8080" outbound\|80\|\|web\.hello\.svc\.cluster\.local /);
+    // One line per request, in Istio's TEXT format, as the seeds show it.
+    assert.match(log.stdout, /"GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/[\d.]+" "[0-9a-f-]{36}" "web" "10\.250\.\d+\.\d+:8080" outbound\|80\|\|web\.hello\.svc\.cluster\.local 10\.250\.\d+\.\d+:\d+ 10\.96\.\d+\.\d+:80 10\.250\.\d+\.\d+:\d+ - default$/m);
+    const inbound = (await Promise.all(webPods.map((p) => cli(['logs', p, '-n', 'hello', '-c', 'istio-proxy'])))).map((r) => r.stdout).join('');
+    assert.match(inbound, /"GET \/ HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/[\d.]+" "[0-9a-f-]{36}" "web" "10\.250\.\d+\.\d+:8080" inbound\|8080\|\| 127\.0\.0\.6:\d+ 10\.250\.\d+\.\d+:8080 10\.250\.\d+\.\d+:\d+ - default$/m);
   });
 
   it('names resolve as in Kubernetes: name, name.ns, name.ns.svc.cluster.local', async () => {
@@ -93,13 +96,12 @@ describe('examples/hello on a one-host mesh', () => {
     const node = `${meshId}-node`;
     const scrape = sh(['ip', 'netns', 'exec', node, 'curl', '-sS', '--max-time', '5', `http://${podIp[web]}:15090/stats/prometheus`]);
     assert.equal(scrape.code, 0, scrape.stderr);
-    // Without mTLS there is no peer metadata exchange, so the destination side cannot name its
-    // TCP source: Istio reports source_workload="unknown" here too.
-    assert.match(scrape.stdout, /istio_tcp_connections_opened_total\{reporter="destination",source_workload="unknown",.*destination_workload="web",destination_workload_namespace="hello"/);
+    // HTTP carries Istio's peer metadata exchange headers, so the destination names its source.
+    assert.match(scrape.stdout, /istio_requests_total\{reporter="destination",(?=.*source_workload="client")(?=.*destination_workload="web")(?=.*response_code="200").*\} \d+/);
     assert.equal(await adminStat(web, 'listener.0.0.0.0_15006.downstream_cx_total'), inboundBefore);
     // The agent's merged endpoint on 15020 serves the same metrics.
     const merged = sh(['ip', 'netns', 'exec', node, 'curl', '-sS', '--max-time', '5', `http://${podIp[web]}:15020/stats/prometheus`]);
-    assert.match(merged.stdout, /istio_tcp_connections_opened_total\{reporter="destination"/);
+    assert.match(merged.stdout, /istio_requests_total\{reporter="destination"/);
   });
 
   it("the proxy's own uid 1337 traffic is not redirected; the client reports as source", async () => {
@@ -109,7 +111,7 @@ describe('examples/hello on a one-host mesh', () => {
     assert.match(body, /you came from 127\.0\.0\.6/, 'it is still captured inbound at web');
     assert.equal(await adminStat('client', 'listener.0.0.0.0_15001.downstream_cx_total'), before);
     const metrics = await exec('client', 'istio-proxy', ['curl', '-s', 'http://127.0.0.1:15090/stats/prometheus']);
-    assert.match(metrics, /istio_tcp_connections_opened_total\{reporter="source",source_workload="client",.*destination_service="web\.hello\.svc\.cluster\.local"/);
+    assert.match(metrics, /istio_requests_total\{reporter="source",(?=.*source_workload="client")(?=.*destination_service="web\.hello\.svc\.cluster\.local")(?=.*destination_workload="web").*\} \d+/);
   });
 
   it('pod-local app to app stays local: nginx sees 127.0.0.1 or its own pod IP, the sidecar sees nothing', async () => {
