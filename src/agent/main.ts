@@ -26,11 +26,12 @@ import type { HttpListenerDeps } from '../proxy/listener/http-listener-deps.ts';
 import type { TcpListener } from '../proxy/listener/tcp-listener.ts';
 import { virtualInbound } from '../proxy/listener/virtual-inbound.ts';
 import { virtualOutbound } from '../proxy/listener/virtual-outbound.ts';
-import { TcpStatsCache } from '../proxy/stats/envoy-stats.ts';
+import { HttpStatsCache, TcpStatsCache } from '../proxy/stats/envoy-stats.ts';
 import { IstioTcpMetrics } from '../proxy/stats/istio-metrics.ts';
 import { IstioHttpMetrics } from '../proxy/stats/istio-http-metrics.ts';
 import type { Direction } from '../proxy/core/stream-info.ts';
 import type { HttpFilterFactory } from '../proxy/filters/http/http-filter.ts';
+import { faultFilter } from '../proxy/filters/http/fault/fault.ts';
 import { metadataExchange } from '../proxy/filters/http/metadata-exchange.ts';
 import { SpanRecorder } from '../proxy/tracing/span-recorder.ts';
 import { ZipkinTracer } from '../proxy/tracing/tracer.ts';
@@ -133,14 +134,14 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   const identity = { metadata: local, name: cfg.podName, nodeId, serviceAccount: cfg.serviceAccount, appContainers: cfg.appContainers, instanceIps: [cfg.instanceIp], meshId: cfg.meshId };
   const httpByDirection = Object.fromEntries((['outbound', 'inbound'] as const).map((direction) => {
     const tracer = new ZipkinTracer({ direction, nodeId, recorder: spans, random });
-    return [direction, { filters: [tracer, metadataExchange({ direction, local: identity })], tracer }];
+    return [direction, { filters: [tracer, metadataExchange({ direction, local: identity }), faultFilter(random)], tracer }];
   })) as Record<Direction, { filters: HttpFilterFactory[]; tracer: ZipkinTracer }>;
   const httpMetrics = new IstioHttpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
   const pools = new HttpPools();
   const http: HttpListenerDeps = {
     filters: (direction) => httpByDirection[direction].filters,
     observers: [httpMetrics, httpByDirection.outbound.tracer, httpByDirection.inbound.tracer, ...(logs ? [logs.http] : [])],
-    pools, random,
+    pools, random, stats: new HttpStatsCache(store),
   };
   const common = {
     store,

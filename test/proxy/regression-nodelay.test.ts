@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/log.ts';
 import { tcpNoDelay } from '../../src/proxy/core/socket-options.ts';
 import { HttpPools } from '../../src/proxy/cluster/pool/pools.ts';
 import { TcpListener } from '../../src/proxy/listener/tcp-listener.ts';
-import { TcpStatsCache } from '../../src/proxy/stats/envoy-stats.ts';
+import { HttpStatsCache, TcpStatsCache } from '../../src/proxy/stats/envoy-stats.ts';
 import { MemoryStatsStore } from '../../src/proxy/stats/memory-store.ts';
 
 describe('regression: TCP_NODELAY on accepted connections', () => {
@@ -26,7 +26,7 @@ describe('regression: TCP_NODELAY on accepted connections', () => {
       name: 'test', address: { ip: '127.0.0.1', port: 0 }, direction: 'outbound', transparent: false,
       resolver: { resolve: (s: Socket) => { seen = tcpNoDelay(s); accepted(); return undefined; } },
       match: () => undefined, tcpProxy: { maxConnectAttempts: 1 }, store, tcpStats: new TcpStatsCache(store), observers: [], log: silentLogger,
-      http: { filters: () => [], observers: [], pools: new HttpPools(), random: Math.random },
+      http: { filters: () => [], observers: [], pools: new HttpPools(), random: Math.random, stats: new HttpStatsCache(store) },
     });
     const bound = await listener.listen();
     const client = connect(bound.port, '127.0.0.1');

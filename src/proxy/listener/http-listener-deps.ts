@@ -9,10 +9,12 @@ import type { Direction } from '../core/stream-info.ts';
 import type { HcmSettings } from '../filters/network/http-connection-manager/hcm-settings.ts';
 import type { HttpFilterFactory } from '../filters/http/http-filter.ts';
 import type { HttpObserver } from '../filters/http/http-observer.ts';
+import type { HttpStatsCache } from '../stats/envoy-stats.ts';
 
 export interface HttpListenerDeps {
   readonly filters: (direction: Direction, settings: HcmSettings) => readonly HttpFilterFactory[];
   readonly observers: readonly HttpObserver[];
   readonly pools: HttpPools;
+  readonly stats: HttpStatsCache;
   readonly random: Random;
 }

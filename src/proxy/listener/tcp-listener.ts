@@ -157,6 +157,7 @@ export class TcpListener implements Listener {
       ctx: {
         connection: info,
         settings: chain.settings,
+        stats: h.stats.get(chain.statPrefix),
         routeConfig: chain.routeConfig,
         filters: h.filters(this.opts.direction, chain.settings),
         observers: h.observers,

@@ -4,15 +4,25 @@
  * code read the same. Bundles are created once per name and reused across registry updates.
  */
 import type { Counter, Gauge, StatName, StatsStore } from './store.ts';
-import { clusterStat, listenerStat, tcpStat } from './store.ts';
+import { clusterStat, httpStat, listenerStat, tcpStat } from './store.ts';
 
 const clusterCounters = [
   'upstream_cx_total', 'upstream_cx_connect_fail', 'upstream_cx_connect_timeout', 'upstream_cx_none_healthy',
   'upstream_cx_overflow', 'upstream_cx_destroy', 'upstream_cx_destroy_local', 'upstream_cx_destroy_remote',
   'upstream_cx_rx_bytes_total', 'upstream_cx_tx_bytes_total', 'upstream_cx_connect_attempts_exceeded',
   'upstream_flow_control_paused_reading_total', 'upstream_flow_control_resumed_reading_total',
+  'upstream_rq_total', 'upstream_rq_completed', 'upstream_rq_1xx', 'upstream_rq_2xx', 'upstream_rq_3xx', 'upstream_rq_4xx', 'upstream_rq_5xx',
+  'upstream_rq_retry', 'upstream_rq_retry_success', 'upstream_rq_retry_overflow', 'upstream_rq_retry_limit_exceeded',
+  'upstream_rq_timeout', 'upstream_rq_per_try_timeout', 'upstream_rq_pending_overflow', 'upstream_rq_rx_reset', 'upstream_rq_tx_reset',
 ] as const;
-const clusterGauges = ['upstream_cx_active', 'membership_healthy', 'membership_total'] as const;
+const clusterGauges = ['upstream_cx_active', 'upstream_rq_active', 'membership_healthy', 'membership_total'] as const;
+
+const httpCounters = [
+  'downstream_rq_total', 'downstream_rq_http1_total', 'downstream_rq_http2_total', 'downstream_rq_completed',
+  'downstream_rq_1xx', 'downstream_rq_2xx', 'downstream_rq_3xx', 'downstream_rq_4xx', 'downstream_rq_5xx',
+  'downstream_rq_rx_reset', 'downstream_rq_tx_reset', 'downstream_cx_upgrades_total', 'no_route', 'no_cluster', 'rq_direct_response', 'rq_redirect',
+] as const;
+const httpGauges = ['downstream_rq_active'] as const;
 
 const listenerCounters = ['downstream_cx_total', 'downstream_cx_destroy', 'downstream_cx_overflow', 'no_filter_chain_match'] as const;
 const listenerGauges = ['downstream_cx_active'] as const;
@@ -35,6 +45,11 @@ function bundle<C extends string, G extends string>(store: StatsStore, name: (s:
 export type ClusterStats = Bundle<(typeof clusterCounters)[number], (typeof clusterGauges)[number]>;
 export type ListenerStats = Bundle<(typeof listenerCounters)[number], (typeof listenerGauges)[number]>;
 export type TcpProxyStats = Bundle<(typeof tcpCounters)[number], (typeof tcpGauges)[number]>;
+export type HttpConnectionManagerStats = Bundle<(typeof httpCounters)[number], (typeof httpGauges)[number]>;
+
+/** The status class counter name: `1xx`..`5xx`. */
+export const statusClass = (status: number): '1xx' | '2xx' | '3xx' | '4xx' | '5xx' =>
+  status < 200 ? '1xx' : status < 300 ? '2xx' : status < 400 ? '3xx' : status < 500 ? '4xx' : '5xx';
 
 export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
   return bundle(store, (s) => clusterStat(cluster, s), clusterCounters, clusterGauges);
@@ -57,6 +72,25 @@ export class TcpStatsCache {
     let s = this.byPrefix.get(prefix);
     if (!s) {
       s = bundle(this.store, (n) => tcpStat(prefix, n), tcpCounters, tcpGauges);
+      this.byPrefix.set(prefix, s);
+    }
+    return s;
+  }
+}
+
+/** HTTP connection manager stats by stat prefix (`outbound_0.0.0.0_80`, `inbound_0.0.0.0_8080`). Cached per prefix. */
+export class HttpStatsCache {
+  private readonly byPrefix = new Map<string, HttpConnectionManagerStats>();
+  private readonly store: StatsStore;
+
+  constructor(store: StatsStore) {
+    this.store = store;
+  }
+
+  get(prefix: string): HttpConnectionManagerStats {
+    let s = this.byPrefix.get(prefix);
+    if (!s) {
+      s = bundle(this.store, (n) => httpStat(prefix, n), httpCounters, httpGauges);
       this.byPrefix.set(prefix, s);
     }
     return s;

@@ -75,5 +75,8 @@ export const listenerStat = (addr: string, s: string): StatName => stat(`listene
 /** `tcp.<prefix>.<s>` / envoy_tcp_<s>{envoy_tcp_prefix}. */
 export const tcpStat = (prefix: string, s: string): StatName => stat(`tcp.${prefix}.${s}`, `envoy_tcp_${s}`, [['envoy_tcp_prefix', prefix]]);
 
+/** `http.<stat_prefix>.<s>`: the HTTP connection manager's stats (Prometheus `envoy_http_<s>{envoy_http_conn_manager_prefix}`). */
+export const httpStat = (prefix: string, s: string): StatName => stat(`http.${prefix}.${s}`, `envoy_http_${s}`, [['envoy_http_conn_manager_prefix', prefix]]);
+
 /** Stats without tags: `server.live` / envoy_server_live. */
 export const plainStat = (name: string): StatName => stat(name, `envoy_${name.replaceAll('.', '_')}`);

@@ -84,4 +84,4 @@ export function host(ip: string, port: number, peer?: WorkloadMetadata): Host {
 
 export const stream = (info: HttpStreamInfo, c?: Cluster, h?: Host): HttpStream => ({ info, cluster: c, host: h });
 
-export const callbacks = (info: HttpStreamInfo): HttpFilterCallbacks => ({ info, sendLocalReply: () => {}, continueDecoding: () => {} });
+export const callbacks = (info: HttpStreamInfo): HttpFilterCallbacks => ({ info, sendLocalReply: () => {}, continueDecoding: () => {}, perFilterConfig: () => undefined, onDestroy: () => {} });

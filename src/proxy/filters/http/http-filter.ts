@@ -28,6 +28,10 @@ export interface HttpFilterCallbacks {
   sendLocalReply(reply: LocalReply): void;
   /** Resumes decoding after a filter returned 'stop'. */
   continueDecoding(): void;
+  /** The matched route's typed_per_filter_config for `filterName`, if any. */
+  perFilterConfig<T>(filterName: string): T | undefined;
+  /** Called if the stream ends (reset, downstream gone) while the filter holds it. */
+  onDestroy(cb: () => void): void;
 }
 
 export interface HttpFilter {

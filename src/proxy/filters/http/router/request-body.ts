@@ -15,10 +15,12 @@ export class RequestBody {
   private ended = false;
   private target: UpstreamStream | undefined;
   private readonly source: Readable | undefined;
+  private readonly observe: ((chunk: Buffer) => void) | undefined;
 
-  /** `source` undefined: no body (the request ended with its headers). */
-  constructor(source: Readable | undefined, keep: boolean) {
+  /** `source` undefined: no body (the request ended with its headers). `observe` sees every chunk (gRPC message counts). */
+  constructor(source: Readable | undefined, keep: boolean, observe?: (chunk: Buffer) => void) {
     this.source = source;
+    this.observe = observe;
     this.keeping = keep;
     if (!source) {
       this.ended = true;
@@ -44,6 +46,7 @@ export class RequestBody {
 
   private onData(chunk: Buffer): void {
     this.bytes += chunk.length;
+    this.observe?.(chunk);
     if (this.keeping) {
       if (this.bytes > RETRY_BUFFER_LIMIT) {
         this.keeping = false;

@@ -14,6 +14,7 @@ import type { Address } from '../../../core/address.ts';
 import { socketAddress } from '../../../core/address.ts';
 import type { HeaderMap, HttpStreamInfo } from '../../../core/http-stream-info.ts';
 import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.ts';
+import { statusClass } from '../../../stats/envoy-stats.ts';
 import type { LocalReply } from '../http-filter.ts';
 import { admitRequest, admitRetry, releaseRequest, releaseRetry } from './circuit-breaker.ts';
 import { clusterHttp } from './cluster-http.ts';
@@ -57,6 +58,7 @@ export class Router {
   private timer: NodeJS.Timeout | undefined;
   private perTry: NodeJS.Timeout | undefined;
   private retrying = false;
+  private endAttempt: () => void = () => {};
   private readonly cb: RouterCallbacks;
   private readonly plan: UpstreamPlan;
   private readonly deps: RouterDeps;
@@ -80,6 +82,7 @@ export class Router {
   /** The downstream went away: stop everything. */
   abort(): void {
     if (this.done) return;
+    if (this.upstream) this.cluster?.stats.upstream_rq_tx_reset.inc();
     this.upstream?.abort();
     this.finish();
   }
@@ -89,6 +92,7 @@ export class Router {
     this.done = true;
     clearTimeout(this.timer);
     clearTimeout(this.perTry);
+    this.endAttempt();
     if (this.admitted && this.cluster) releaseRequest(this.cluster);
     if (this.retrying && this.cluster) releaseRetry(this.cluster);
   }
@@ -108,11 +112,19 @@ export class Router {
     const protocol: UpstreamProtocol = upstreamProtocol(cluster, info.protocol);
     if (!this.admitted) {
       if (!admitRequest(cluster, protocol)) {
-        cluster.stats.upstream_cx_overflow.inc();
+        cluster.stats.upstream_rq_pending_overflow.inc();
         return this.reply(503, resetBody({ reason: 'overflow', detail: '' }), 'upstream_reset_before_response_started{overflow}', ResponseFlags.UpstreamOverflow);
       }
       this.admitted = true;
     }
+    cluster.stats.upstream_rq_total.inc();
+    cluster.stats.upstream_rq_active.inc();
+    let attemptOpen = true;
+    this.endAttempt = () => {
+      if (!attemptOpen) return;
+      attemptOpen = false;
+      cluster.stats.upstream_rq_active.dec();
+    };
     const h = clusterHttp(cluster);
     const pool: ConnPool = this.deps.pools.get(cluster, host, protocol, { maxRequestsPerConnection: h.maxRequestsPerConnection, idleTimeoutMs: h.idleTimeoutMs });
     this.attempts++;
@@ -134,10 +146,13 @@ export class Router {
         onContinue: () => {},
         onHeaders: (status, rh) => {
           if (!current()) return;
+          cluster.stats[`upstream_rq_${statusClass(status)}`].inc();
           if (this.retryAllowed({ status, grpcStatus: grpcStatusOf(rh) })) {
             stream?.abort();
+            this.endAttempt();
             return this.retry(cluster);
           }
+          if (this.attempts > 1 && status < 500) cluster.stats.upstream_rq_retry_success.inc();
           clearTimeout(this.perTry);
           this.responseStarted = true;
           info.upstreamServiceTimeMs = Date.now() - started;
@@ -157,11 +172,15 @@ export class Router {
         },
         onEnd: () => {
           if (!current()) return;
+          cluster.stats.upstream_rq_completed.inc();
           this.finish();
           this.cb.encodeEnd(info.responseTrailers);
         },
         onError: (f) => {
-          if (current()) this.onFailure(cluster, f);
+          if (!current()) return;
+          this.endAttempt();
+          if (f.reason === 'remote_reset' || f.reason === 'connection_termination') cluster.stats.upstream_rq_rx_reset.inc();
+          this.onFailure(cluster, f);
         },
       },
     );
@@ -171,7 +190,9 @@ export class Router {
     if (perTry > 0) {
       this.perTry = setTimeout(() => {
         if (this.responseStarted || !current()) return;
+        cluster.stats.upstream_rq_per_try_timeout.inc();
         stream?.abort();
+        this.endAttempt();
         if (this.retryAllowed({ perTryTimeout: true })) return this.retry(cluster);
         this.finish();
         this.reply(504, 'upstream request timeout', 'response_timeout', ResponseFlags.UpstreamRequestTimeout);
@@ -191,11 +212,12 @@ export class Router {
     clearTimeout(this.perTry);
     if (!this.retrying) {
       if (!admitRetry(cluster)) {
-        this.cb.info.responseFlags.add(ResponseFlags.UpstreamOverflow);
+        cluster.stats.upstream_rq_retry_overflow.inc();
         return this.reply(503, resetBody({ reason: 'overflow', detail: '' }), 'upstream_reset_before_response_started{overflow}', ResponseFlags.UpstreamOverflow);
       }
       this.retrying = true;
     }
+    cluster.stats.upstream_rq_retry.inc();
     const r = this.plan.retry;
     const backoff = r ? retryBackoffMs(r, this.attempts, this.deps.random) : 0;
     setTimeout(() => {
@@ -212,13 +234,17 @@ export class Router {
     }
     if (this.retryAllowed(outcomeOf(f))) return this.retry(cluster);
     const r = this.plan.retry;
-    if (r && this.attempts > r.numRetries && shouldRetry(r, outcomeOf(f))) this.cb.info.responseFlags.add(ResponseFlags.UpstreamRetryLimitExceeded);
+    if (r && this.attempts > r.numRetries && shouldRetry(r, outcomeOf(f))) {
+      cluster.stats.upstream_rq_retry_limit_exceeded.inc();
+      this.cb.info.responseFlags.add(ResponseFlags.UpstreamRetryLimitExceeded);
+    }
     this.cb.info.upstreamTransportFailureReason = f.detail || undefined;
     this.reply(503, resetBody(f), resetDetails(f), flagFor(f.reason));
   }
 
   private onTimeout(): void {
     if (this.done) return;
+    this.cluster?.stats.upstream_rq_timeout.inc();
     this.upstream?.abort();
     this.upstream = undefined;
     if (this.responseStarted) {

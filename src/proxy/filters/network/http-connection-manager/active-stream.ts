@@ -9,6 +9,9 @@ import type { HeaderMap, HttpStreamInfo } from '../../../core/http-stream-info.t
 import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.ts';
 import type { FilterStatus, HttpFilter, HttpFilterCallbacks, LocalReply } from '../../http/http-filter.ts';
 import type { HttpStream } from '../../http/http-observer.ts';
+import { FAULT_FILTER } from '../../../route/filter-config.ts';
+import { statusClass } from '../../../stats/envoy-stats.ts';
+import { GrpcFrameCounter } from '../../http/grpc-frame-counter.ts';
 import { RequestBody } from '../../http/router/request-body.ts';
 import { planRoute, type RoutePlan } from '../../http/router/route-plan.ts';
 import { Router } from '../../http/router/router.ts';
@@ -26,9 +29,11 @@ export class ActiveStream implements HttpStream {
   private plan: RoutePlan | undefined;
   private router: Router | undefined;
   private body: RequestBody | undefined;
+  private grpc: { readonly request: GrpcFrameCounter; readonly response: GrpcFrameCounter } | undefined;
   private finished = false;
   private replied = false;
   private readonly started = Date.now();
+  private readonly destroyCallbacks: (() => void)[] = [];
   private readonly down: DownstreamRequest;
   private readonly ctx: StreamContext;
 
@@ -38,6 +43,9 @@ export class ActiveStream implements HttpStream {
     delete down.headers['expect']; // Envoy answers 100-continue itself
     mutateRequestHeaders(down.headers, ctx.settings, { scheme: down.scheme, remoteIp: ctx.connection.downstreamRemote?.ip });
     this.info = newHttpStreamInfo(ctx.connection, down, ctx.requestedServerName);
+    ctx.stats.downstream_rq_total.inc();
+    (down.protocol === 'HTTP/2' ? ctx.stats.downstream_rq_http2_total : ctx.stats.downstream_rq_http1_total).inc();
+    ctx.stats.downstream_rq_active.inc();
   }
 
   start(): void {
@@ -46,7 +54,10 @@ export class ActiveStream implements HttpStream {
     const config = this.ctx.routeConfig();
     const d = this.down;
     this.plan = config && planRoute(config, { authority: d.authority, path: d.path, method: d.method, scheme: d.scheme, headers: d.headers }, this.ctx.random);
-    if (!this.plan) return this.sendLocalReply({ status: 404, details: 'route_not_found', flag: ResponseFlags.NoRouteFound });
+    if (!this.plan) {
+      this.ctx.stats.no_route.inc();
+      return this.sendLocalReply({ status: 404, details: 'route_not_found', flag: ResponseFlags.NoRouteFound });
+    }
     this.info.routeName = this.plan.routeName;
     this.filters = this.ctx.filters.map((f) => f.create());
     this.decodeFrom(0);
@@ -56,7 +67,11 @@ export class ActiveStream implements HttpStream {
     return {
       info: this.info,
       sendLocalReply: (r) => this.sendLocalReply(r),
-      continueDecoding: () => this.decodeFrom(next),
+      continueDecoding: () => {
+        if (!this.replied && !this.finished) this.decodeFrom(next);
+      },
+      perFilterConfig: <T,>(name: string): T | undefined => (name === FAULT_FILTER ? (this.plan?.fault as T | undefined) : undefined),
+      onDestroy: (cb) => this.destroyCallbacks.push(cb),
     };
   }
 
@@ -80,13 +95,16 @@ export class ActiveStream implements HttpStream {
     const plan = this.plan;
     if (!plan) return;
     if (plan.kind !== 'upstream') {
+      (plan.kind === 'redirect' ? this.ctx.stats.rq_redirect : this.ctx.stats.rq_direct_response).inc();
       const headers: HeaderMap = { ...plan.headers };
       plan.responseHeaders(headers);
       return this.sendLocalReply({ status: plan.status, body: plan.body, headers, details: plan.kind === 'redirect' ? 'redirect' : 'direct_response' });
     }
     plan.requestHeaders(this.down.headers);
     const retries = plan.retry !== undefined && plan.retry.numRetries > 0;
-    this.body = new RequestBody(this.down.hasBody ? this.down.body : undefined, retries);
+    const grpc = this.down.grpc ? { request: new GrpcFrameCounter(), response: new GrpcFrameCounter() } : undefined;
+    this.grpc = grpc;
+    this.body = new RequestBody(this.down.hasBody ? this.down.body : undefined, retries, grpc && ((c) => grpc.request.push(c)));
     this.router = new Router({
       info: this.info, method: this.down.method, scheme: this.down.scheme, headers: this.down.headers, body: this.body,
       destination: this.ctx.connection.downstreamLocal,
@@ -97,6 +115,7 @@ export class ActiveStream implements HttpStream {
       encodeHeaders: (status, h, end) => this.encodeHeaders(status, h, end),
       encodeData: (chunk) => {
         this.info.bytesSent += chunk.length;
+        this.grpc?.response.push(chunk);
         return this.down.write(chunk);
       },
       onEncodeDrain: (cb) => this.down.onDrain(cb),
@@ -161,9 +180,19 @@ export class ActiveStream implements HttpStream {
   private complete(): void {
     if (this.finished) return;
     this.finished = true;
+    const stats = this.ctx.stats;
+    stats.downstream_rq_active.dec();
+    stats.downstream_rq_completed.inc();
+    if (this.info.responseCode > 0) stats[`downstream_rq_${statusClass(this.info.responseCode)}`].inc();
+    if (this.info.responseFlags.has(ResponseFlags.DownstreamConnectionTermination)) stats.downstream_rq_rx_reset.inc();
     this.router?.abort();
+    for (const cb of this.destroyCallbacks) cb();
     const info = this.info;
     info.bytesReceived = this.body?.bytes ?? 0;
+    if (this.grpc) {
+      info.requestMessages = this.grpc.request.messages;
+      info.responseMessages = this.grpc.response.messages;
+    }
     info.responseHeaderBytes = this.down.responseHeaderBytes;
     info.durationMs = Date.now() - this.started;
     for (const o of this.ctx.observers) {

@@ -7,6 +7,7 @@
 import type { Random } from '../../../core/random.ts';
 import type { StreamInfo } from '../../../core/stream-info.ts';
 import type { RouteConfig } from '../../../route/route-config.ts';
+import type { HttpConnectionManagerStats } from '../../../stats/envoy-stats.ts';
 import type { HttpFilterFactory } from '../../http/http-filter.ts';
 import type { HttpObserver } from '../../http/http-observer.ts';
 import type { RouterDeps } from '../../http/router/router.ts';
@@ -15,6 +16,8 @@ import type { HcmSettings } from './hcm-settings.ts';
 export interface StreamContext {
   readonly connection: StreamInfo;
   readonly settings: HcmSettings;
+  /** `http.<stat_prefix>.*` */
+  readonly stats: HttpConnectionManagerStats;
   readonly routeConfig: () => RouteConfig | undefined;
   readonly filters: readonly HttpFilterFactory[];
   readonly observers: readonly HttpObserver[];
