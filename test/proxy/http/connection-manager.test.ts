@@ -131,6 +131,11 @@ describe('HTTP/1.1 through the connection manager', () => {
     assert.deepEqual([seen.path, seen.headers['x-added'], seen.headers['x-envoy-original-path'], rw.headers['x-resp']], ['/new/thing', 'yes', '/old/thing', 'yes']);
   });
 
+  it('regression: a host rewrite reaches the upstream (the downstream Host header must not win)', async () => {
+    const seen = JSON.parse((await get('web', '/hostrw')).body) as { headers: Record<string, string> };
+    assert.equal(seen.headers['host'], 'rewritten.example');
+  });
+
   it('streams a request body upstream', async () => {
     const body = 'x'.repeat(300_000);
     const r = await get('web', '/echo-body', { 'content-type': 'text/plain' }, 'POST', body);

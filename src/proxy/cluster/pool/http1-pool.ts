@@ -74,7 +74,7 @@ export class Http1Pool implements ConnPool {
     };
     const req: ClientRequest = request({
       agent: this.agent, host: this.o.address.ip, port: this.o.address.port, method: head.method, path: head.path,
-      headers: { host: head.authority, ...head.headers }, setHost: false,
+      headers: { ...head.headers, host: head.authority }, setHost: false,
     });
     req.on('socket', (s: Socket) => {
       const ready = (): void => {

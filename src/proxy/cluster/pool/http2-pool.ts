@@ -62,6 +62,7 @@ export class Http2Pool implements ConnPool {
       return true;
     };
     const headers: OutgoingHttpHeaders = { ...head.headers, ':method': head.method, ':path': head.path, ':authority': head.authority, ':scheme': head.scheme };
+    delete headers['host'];
     let stream: ClientHttp2Stream;
     try {
       stream = s.session.request(headers, { endStream: head.endStream });

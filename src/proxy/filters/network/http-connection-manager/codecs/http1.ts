@@ -18,7 +18,9 @@ export interface Http1Handlers {
 }
 
 function adapt(req: IncomingMessage, res: ServerResponse | undefined): DownstreamRequest {
+  // Host is :authority on HTTP/1.x; like Envoy, it is not kept as an ordinary header.
   const headers: HeaderMap = { ...req.headers };
+  delete headers['host'];
   const protocol: HttpProtocol = req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
   const te = req.headers['transfer-encoding'];
   const cl = req.headers['content-length'];

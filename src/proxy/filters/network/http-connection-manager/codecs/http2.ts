@@ -17,7 +17,7 @@ export interface Http2Handlers {
 
 function adapt(req: Http2ServerRequest, res: Http2ServerResponse): DownstreamRequest {
   const headers: HeaderMap = {};
-  for (const k of Object.keys(req.headers)) if (k.charCodeAt(0) !== 58) headers[k] = req.headers[k];
+  for (const k of Object.keys(req.headers)) if (k.charCodeAt(0) !== 58 && k !== 'host') headers[k] = req.headers[k];
   let responseHeaderBytes = 0;
   const stream = req.stream;
   return {
