@@ -136,6 +136,13 @@ describe('HTTP/1.1 through the connection manager', () => {
     assert.equal(seen.headers['host'], 'rewritten.example');
   });
 
+  it('mirrors a request to the shadow authority, body included, fire and forget', async () => {
+    const r = await get('web', '/mirrored', { 'content-type': 'text/plain' }, 'POST', 'copy me');
+    assert.equal(r.status, 200);
+    await waitFor(() => web.hits.get('web-shadow/mirrored') === 1, 5000, 'the shadow request');
+    assert.equal(web.hits.get('web/mirrored'), 1);
+  });
+
   it('streams a request body upstream', async () => {
     const body = 'x'.repeat(300_000);
     const r = await get('web', '/echo-body', { 'content-type': 'text/plain' }, 'POST', body);

@@ -55,6 +55,7 @@ export function routes(port: number): Json {
           route('slow', '/slow', to(WEB, { timeout: '0.2s' })),
           route('flaky', '/flaky', to(WEB, { retryPolicy: { retryOn: '5xx', numRetries: 2 } })),
           route('rewrite', '/old/', to(WEB, { prefixRewrite: '/new/' }), { requestHeadersToAdd: [{ header: { key: 'x-added', value: 'yes' } }], responseHeadersToAdd: [{ header: { key: 'x-resp', value: 'yes' } }] }),
+          route('mirror', '/mirrored', to(WEB, { requestMirrorPolicies: [{ cluster: WEB, runtimeFraction: { defaultValue: pct(100) } }] })),
           route('hostrw', '/hostrw', to(WEB, { hostRewriteLiteral: 'rewritten.example' })),
           route('default', '/', to(WEB)),
         ],

@@ -18,6 +18,8 @@ function handle(hits: Map<string, number>, req: IncomingMessage, res: ServerResp
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const n = (hits.get(path) ?? 0) + 1;
   hits.set(path, n);
+  const byHost = `${req.headers.host ?? ''}${path}`;
+  hits.set(byHost, (hits.get(byHost) ?? 0) + 1);
   if (path.startsWith('/flaky/')) {
     const failures = Number(path.split('/')[2]);
     res.statusCode = n <= failures ? 503 : 200;

@@ -17,19 +17,24 @@ export class RequestBody {
   private readonly source: Readable | undefined;
   private readonly observe: ((chunk: Buffer) => void) | undefined;
 
-  /** `source` undefined: no body (the request ended with its headers). `observe` sees every chunk (gRPC message counts). */
-  constructor(source: Readable | undefined, keep: boolean, observe?: (chunk: Buffer) => void) {
+  /**
+   * `source` undefined: no body (the request ended with its headers). `observe` sees every chunk
+   * (gRPC message counts, mirrors); `onEnd` runs once the whole body has arrived (at once without one).
+   */
+  constructor(source: Readable | undefined, o: { readonly keep: boolean; readonly observe?: (chunk: Buffer) => void; readonly onEnd?: () => void }) {
     this.source = source;
-    this.observe = observe;
-    this.keeping = keep;
+    this.observe = o.observe;
+    this.keeping = o.keep;
     if (!source) {
       this.ended = true;
+      o.onEnd?.();
       return;
     }
     source.on('data', (chunk: Buffer) => this.onData(chunk));
     source.on('end', () => {
       this.ended = true;
       this.target?.end();
+      o.onEnd?.();
     });
     source.on('error', () => {});
     source.pause();

@@ -13,6 +13,7 @@ import { FAULT_FILTER } from '../../../route/filter-config.ts';
 import { statusClass } from '../../../stats/envoy-stats.ts';
 import { GrpcFrameCounter } from '../../http/grpc-frame-counter.ts';
 import { RequestBody } from '../../http/router/request-body.ts';
+import { Shadows } from '../../http/router/shadow.ts';
 import { planRoute, type RoutePlan } from '../../http/router/route-plan.ts';
 import { Router } from '../../http/router/router.ts';
 import type { DownstreamRequest } from './codecs/downstream.ts';
@@ -104,7 +105,17 @@ export class ActiveStream implements HttpStream {
     const retries = plan.retry !== undefined && plan.retry.numRetries > 0;
     const grpc = this.down.grpc ? { request: new GrpcFrameCounter(), response: new GrpcFrameCounter() } : undefined;
     this.grpc = grpc;
-    this.body = new RequestBody(this.down.hasBody ? this.down.body : undefined, retries, grpc && ((c) => grpc.request.push(c)));
+    const d = this.down;
+    const shadows = plan.mirrors.length === 0 ? undefined : new Shadows(
+      { method: d.method, path: plan.path, authority: plan.authority, scheme: d.scheme, headers: d.headers, protocol: d.protocol, destination: this.ctx.connection.downstreamLocal, source: this.ctx.connection.downstreamRemote },
+      plan.mirrors, this.ctx.router.cluster, this.ctx.router.pools, this.ctx.random,
+    );
+    const mirror = shadows?.active ? shadows : undefined;
+    const observe = grpc || mirror ? (c: Buffer): void => {
+      grpc?.request.push(c);
+      mirror?.push(c);
+    } : undefined;
+    this.body = new RequestBody(d.hasBody ? d.body : undefined, { keep: retries, ...(observe ? { observe } : {}), ...(mirror ? { onEnd: () => mirror.send() } : {}) });
     this.router = new Router({
       info: this.info, method: this.down.method, scheme: this.down.scheme, headers: this.down.headers, body: this.body,
       destination: this.ctx.connection.downstreamLocal,
