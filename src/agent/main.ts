@@ -31,6 +31,7 @@ import { IstioTcpMetrics } from '../proxy/stats/istio-metrics.ts';
 import { IstioHttpMetrics } from '../proxy/stats/istio-http-metrics.ts';
 import type { Direction } from '../proxy/core/stream-info.ts';
 import type { HttpFilterFactory } from '../proxy/filters/http/http-filter.ts';
+import { corsFilter } from '../proxy/filters/http/cors/cors.ts';
 import { faultFilter } from '../proxy/filters/http/fault/fault.ts';
 import { metadataExchange } from '../proxy/filters/http/metadata-exchange.ts';
 import { SpanRecorder } from '../proxy/tracing/span-recorder.ts';
@@ -134,7 +135,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
   const identity = { metadata: local, name: cfg.podName, nodeId, serviceAccount: cfg.serviceAccount, appContainers: cfg.appContainers, instanceIps: [cfg.instanceIp], meshId: cfg.meshId };
   const httpByDirection = Object.fromEntries((['outbound', 'inbound'] as const).map((direction) => {
     const tracer = new ZipkinTracer({ direction, nodeId, recorder: spans, random });
-    return [direction, { filters: [tracer, metadataExchange({ direction, local: identity }), faultFilter(random)], tracer }];
+    return [direction, { filters: [tracer, metadataExchange({ direction, local: identity }), corsFilter(random), faultFilter(random)], tracer }];
   })) as Record<Direction, { filters: HttpFilterFactory[]; tracer: ZipkinTracer }>;
   const httpMetrics = new IstioHttpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
   const pools = new HttpPools();

@@ -169,7 +169,7 @@ describe('LDS (sidecar)', () => {
     const hcm = ((((listeners('productpage').find((l) => l['name'] === '0.0.0.0_9080')?.['filterChains'] as Json[])[0]?.['filters']) as Json[])[0]?.['typedConfig']) as Json;
     assert.equal(hcm['statPrefix'], 'outbound_0.0.0.0_9080');
     assert.deepEqual(hcm['rds'], { configSource: { ads: {}, resourceApiVersion: 'V3' }, routeConfigName: '9080' });
-    assert.deepEqual((hcm['httpFilters'] as Json[]).map((f) => f['name']), ['envoy.filters.http.fault', 'envoy.filters.http.router']);
+    assert.deepEqual((hcm['httpFilters'] as Json[]).map((f) => f['name']), ['envoy.filters.http.fault', 'envoy.filters.http.cors', 'envoy.filters.http.router']);
   });
 
   it('splits TCP to mongodb 80/20 by the VirtualService tcp route, with the DestinationRule idle timeout', () => {

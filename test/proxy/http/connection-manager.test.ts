@@ -136,6 +136,17 @@ describe('HTTP/1.1 through the connection manager', () => {
     assert.equal(seen.headers['host'], 'rewritten.example');
   });
 
+  it('answers CORS preflights for allowed origins and marks their responses; others get nothing', async () => {
+    const pre = await get('web', '/cors', { origin: 'https://app.example', 'access-control-request-method': 'POST' }, 'OPTIONS');
+    assert.deepEqual([pre.status, pre.headers['access-control-allow-origin'], pre.headers['access-control-allow-methods'], pre.headers['access-control-max-age'], pre.headers['access-control-allow-credentials']],
+      [200, 'https://app.example', 'GET,POST', '600', 'true']);
+    assert.equal(web.hits.get('/cors'), undefined, 'the preflight never reaches the app');
+    const actual = await get('web', '/cors', { origin: 'https://app.example' });
+    assert.equal(actual.headers['access-control-allow-origin'], 'https://app.example');
+    const other = await get('web', '/cors', { origin: 'https://evil.example' });
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
   it('mirrors a request to the shadow authority, body included, fire and forget', async () => {
     const r = await get('web', '/mirrored', { 'content-type': 'text/plain' }, 'POST', 'copy me');
     assert.equal(r.status, 200);

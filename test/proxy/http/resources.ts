@@ -56,6 +56,7 @@ export function routes(port: number): Json {
           route('flaky', '/flaky', to(WEB, { retryPolicy: { retryOn: '5xx', numRetries: 2 } })),
           route('rewrite', '/old/', to(WEB, { prefixRewrite: '/new/' }), { requestHeadersToAdd: [{ header: { key: 'x-added', value: 'yes' } }], responseHeadersToAdd: [{ header: { key: 'x-resp', value: 'yes' } }] }),
           route('mirror', '/mirrored', to(WEB, { requestMirrorPolicies: [{ cluster: WEB, runtimeFraction: { defaultValue: pct(100) } }] })),
+          route('cors', '/cors', to(WEB, { cors: { allowOriginStringMatch: [{ exact: 'https://app.example' }], allowMethods: 'GET,POST', allowHeaders: 'x-custom', maxAge: '600', allowCredentials: true, filterEnabled: { defaultValue: pct(100) } } })),
           route('hostrw', '/hostrw', to(WEB, { hostRewriteLiteral: 'rewritten.example' })),
           route('default', '/', to(WEB)),
         ],

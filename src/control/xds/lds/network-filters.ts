@@ -29,6 +29,7 @@ export function tcpProxyFilter(t: TcpTarget): Json {
 
 export const ROUTER_FILTER: Json = Object.freeze({ name: FilterNames.router, typedConfig: { '@type': ExtensionTypes.router } });
 export const FAULT_FILTER: Json = Object.freeze({ name: FilterNames.fault, typedConfig: { '@type': ExtensionTypes.fault } });
+export const CORS_FILTER: Json = Object.freeze({ name: FilterNames.cors, typedConfig: { '@type': ExtensionTypes.cors } });
 
 /** The HCM of an outbound HTTP listener: routes come by RDS, named after the port. */
 export function outboundHttpConnectionManager(port: number): Json {
@@ -38,7 +39,7 @@ export function outboundHttpConnectionManager(port: number): Json {
       '@type': ExtensionTypes.httpConnectionManager,
       statPrefix: `outbound_0.0.0.0_${port}`,
       rds: { configSource: ADS_CONFIG_SOURCE, routeConfigName: String(port) },
-      httpFilters: [FAULT_FILTER, ROUTER_FILTER],
+      httpFilters: [FAULT_FILTER, CORS_FILTER, ROUTER_FILTER],
       normalizePath: true,
       useRemoteAddress: false,
       upgradeConfigs: [{ upgradeType: 'websocket' }],

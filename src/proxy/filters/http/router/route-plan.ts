@@ -6,14 +6,14 @@
 import type { HeaderMap } from '../../../core/http-stream-info.ts';
 import type { Random } from '../../../core/random.ts';
 import { chooseCluster } from '../../../route/cluster-target.ts';
-import type { FaultConfig } from '../../../route/filter-config.ts';
+import type { CorsPolicy, FaultConfig } from '../../../route/filter-config.ts';
 import type { Fraction } from '../../../route/fraction.ts';
 import { applyHeaderMutations, mutationLevels } from '../../../route/header-mutations.ts';
 import { redirectLocation } from '../../../route/redirect.ts';
 import type { RetryPolicy } from '../../../route/retry-policy-config.ts';
 import type { RouteConfig } from '../../../route/route-config.ts';
 import { rewritePath } from '../../../route/route-rewrite.ts';
-import { faultFor, retryPolicyFor, selectRoute, type RouteRequest } from '../../../route/select-route.ts';
+import { corsFor, faultFor, retryPolicyFor, selectRoute, type RouteRequest } from '../../../route/select-route.ts';
 
 export interface UpstreamPlan {
   readonly kind: 'upstream';
@@ -33,6 +33,7 @@ export interface UpstreamPlan {
   readonly requestHeaders: (h: HeaderMap) => void;
   readonly responseHeaders: (h: HeaderMap) => void;
   readonly fault: FaultConfig | undefined;
+  readonly cors: CorsPolicy | undefined;
   readonly includeAttemptCountInResponse: boolean;
 }
 
@@ -44,6 +45,7 @@ export interface LocalPlan {
   readonly body: string;
   readonly responseHeaders: (h: HeaderMap) => void;
   readonly fault: FaultConfig | undefined;
+  readonly cors: CorsPolicy | undefined;
 }
 
 export type RoutePlan = UpstreamPlan | LocalPlan;
@@ -55,13 +57,14 @@ export function planRoute(config: RouteConfig, req: PlanRequest, random: Random)
   const route = sel.route;
   const a = route.action;
   const fault = faultFor(sel);
+  const cors = corsFor(sel);
   if (a.kind !== 'route') {
     const levels = mutationLevels(sel);
     const responseHeaders = (h: HeaderMap): void => void applyHeaderMutations(h, levels, 'response');
     const r = redirectLocation(route, req);
     const headers: HeaderMap = r?.location ? { location: r.location } : {};
-    if (a.kind === 'redirect') return { kind: 'redirect', routeName: route.name, status: r?.status ?? a.status, headers, body: '', responseHeaders, fault };
-    return { kind: 'direct', routeName: route.name, status: a.status, headers, body: a.body, responseHeaders, fault };
+    if (a.kind === 'redirect') return { kind: 'redirect', routeName: route.name, status: r?.status ?? a.status, headers, body: '', responseHeaders, fault, cors };
+    return { kind: 'direct', routeName: route.name, status: a.status, headers, body: a.body, responseHeaders, fault, cors };
   }
   const chosen = chooseCluster(a.target, req.headers, random);
   const levels = mutationLevels(sel, chosen?.weighted);
@@ -85,6 +88,7 @@ export function planRoute(config: RouteConfig, req: PlanRequest, random: Random)
     },
     responseHeaders: (h) => void applyHeaderMutations(h, levels, 'response'),
     fault,
+    cors,
     includeAttemptCountInResponse: sel.virtualHost.includeAttemptCountInResponse,
   };
 }

@@ -9,7 +9,7 @@ import type { HeaderMap, HttpStreamInfo } from '../../../core/http-stream-info.t
 import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.ts';
 import type { FilterStatus, HttpFilter, HttpFilterCallbacks, LocalReply } from '../../http/http-filter.ts';
 import type { HttpStream } from '../../http/http-observer.ts';
-import { FAULT_FILTER } from '../../../route/filter-config.ts';
+import { CORS_FILTER, FAULT_FILTER } from '../../../route/filter-config.ts';
 import { statusClass } from '../../../stats/envoy-stats.ts';
 import { GrpcFrameCounter } from '../../http/grpc-frame-counter.ts';
 import { RequestBody } from '../../http/router/request-body.ts';
@@ -71,7 +71,8 @@ export class ActiveStream implements HttpStream {
       continueDecoding: () => {
         if (!this.replied && !this.finished) this.decodeFrom(next);
       },
-      perFilterConfig: <T,>(name: string): T | undefined => (name === FAULT_FILTER ? (this.plan?.fault as T | undefined) : undefined),
+      perFilterConfig: <T,>(name: string): T | undefined =>
+        (name === FAULT_FILTER ? this.plan?.fault : name === CORS_FILTER ? this.plan?.cors : undefined) as T | undefined,
       onDestroy: (cb) => this.destroyCallbacks.push(cb),
     };
   }
