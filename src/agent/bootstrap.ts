@@ -1,6 +1,6 @@
 /**
  * The proxy's bootstrap, as pilot-agent writes Envoy's: the node (id
- * `sidecar~<INSTANCE_IP>~<POD>.<NS>~<NS>.svc.cluster.local`, cluster `<canonical service>.<NS>`,
+ * `sidecar~<INSTANCE_IP>~<POD>.<NS>~<NS>.svc.cluster.local`, `router~...` for a gateway, cluster `<canonical service>.<NS>`,
  * metadata from every ISTIO_META_* variable overlaid with the fields the contract names), admin
  * on 127.0.0.1, the static listeners (Prometheus, readiness) and clusters (prometheus_stats,
  * agent, and xds-grpc towards the discovery address), and ADS as the CDS/LDS source when there
@@ -42,7 +42,7 @@ export function sidecarNode(cfg: FrozenSidecarConfig): Node {
     ENVOY_PROMETHEUS_PORT: cfg.prometheusPort,
   };
   return {
-    id: `sidecar~${cfg.instanceIp}~${cfg.podName}.${ns}~${ns}.svc.cluster.local`,
+    id: `${cfg.proxyType}~${cfg.instanceIp}~${cfg.podName}.${ns}~${ns}.svc.cluster.local`,
     cluster: `${canonicalService(cfg.labels, workload)}.${ns}`,
     metadata,
     userAgentName: 'mizzen',

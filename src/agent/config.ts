@@ -20,6 +20,8 @@ export interface PodPort {
 }
 
 export interface SidecarConfig {
+  /** The node type: `sidecar` (mizzen sidecar) or `router` (mizzen gateway), as pilot-agent's `proxy sidecar|router`. */
+  proxyType: 'sidecar' | 'router';
   /** The control plane's ADS address (`host:port` or `unix:/path`); '' means registry.json mode. */
   discoveryAddress: string;
   registryPath: string;
@@ -67,6 +69,7 @@ export type FrozenSidecarConfig = DeepReadonly<SidecarConfig>;
 /** Istio's defaults (ports 15000/15001/15006/15020/15021/15090, connect_timeout 10s, drain 5s). */
 export function defaultSidecarConfig(): SidecarConfig {
   return {
+    proxyType: 'sidecar',
     discoveryAddress: '',
     registryPath: '',
     registryPollMs: 2000,

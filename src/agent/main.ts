@@ -24,6 +24,7 @@ import { ServerStatus } from '../proxy/core/server-state.ts';
 import type { ConnectionObserver } from '../proxy/filters/network/connection-observer.ts';
 import type { HttpListenerDeps } from '../proxy/listener/http-listener-deps.ts';
 import type { TcpListener } from '../proxy/listener/tcp-listener.ts';
+import { bindLdsListeners } from '../proxy/listener/bound-listeners.ts';
 import { virtualInbound } from '../proxy/listener/virtual-inbound.ts';
 import { virtualOutbound } from '../proxy/listener/virtual-outbound.ts';
 import { HttpStatsCache, TcpStatsCache } from '../proxy/stats/envoy-stats.ts';
@@ -159,6 +160,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
     resolver: o.resolver ?? (tproxy ? localAddressResolver : soOriginalDstResolver),
   });
   listeners.push(outbound, inbound);
+  bindLdsListeners({ ...common, current: () => source.current(), random, listeners, log });
 
   // Termination.
   let resolveExit: (code: number) => void = () => {};

@@ -15,6 +15,7 @@ const commands: readonly { names: readonly string[]; load: () => Promise<Registe
   { names: ['demo'], load: async () => (await import('./demo.ts')).registerDemo },
   { names: ['up', 'down', 'supervise', 'get', 'logs', 'exec', 'port-forward', 'apply', 'delete'], load: async () => (await import('./runtime.ts')).registerRuntime },
   { names: ['sidecar'], load: async () => (await import('./sidecar.ts')).registerSidecar },
+  { names: ['gateway'], load: async () => (await import('./gateway.ts')).registerGateway },
   { names: ['analyze'], load: async () => (await import('./analyze.ts')).registerAnalyze },
   { names: ['proxy-config', 'pc'], load: async () => (await import('./proxy-config.ts')).registerProxyConfig },
   { names: ['control'], load: async () => (await import('./control.ts')).registerControl },

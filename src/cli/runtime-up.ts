@@ -17,7 +17,12 @@ import { stdoutLine, withStateDir } from './runtime-options.ts';
 
 interface UpFlags {
   filename: string; stateDir?: string; meshId?: string; podCidr: string; serviceCidr: string;
-  restartBackoff: string; outboundTrafficPolicy: string; wait: boolean; timeout: string; controlPlane: boolean;
+  restartBackoff: string; outboundTrafficPolicy: string; wait: boolean; timeout: string; controlPlane: boolean; ingressPort: string;
+}
+
+function ingressPortOf(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw invalidFlag('--ingress-port', text, 'must be a port number from 0 (a free port) to 65535');
+  return Number(text);
 }
 
 function meshIdOf(flag: string | undefined, stateDir: string): string {
@@ -36,6 +41,7 @@ export function registerUp(program: Command): void {
     .option('--restart-backoff <duration>', 'the first crash back-off delay (doubles up to 5m)', '10s')
     .option('--outbound-traffic-policy <policy>', 'ALLOW_ANY or REGISTRY_ONLY, passed to the sidecars', 'ALLOW_ANY')
     .option('--no-control-plane', 'run no istiod: sidecars read registry.json instead of xDS')
+    .option('--ingress-port <port>', 'the ingress gateway\'s port on 127.0.0.1 (0: a free port, printed)', '0')
     .option('--no-wait', 'return once applied, without waiting for the pods')
     .option('--timeout <duration>', 'how long to wait for the pods to be ready', '2m'))
     .action(async (o: UpFlags) => {
@@ -43,7 +49,7 @@ export function registerUp(program: Command): void {
       await up({
         file: o.filename, stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: o.podCidr, serviceCidr: o.serviceCidr,
         restartBackoffMs: parseDuration('--restart-backoff', o.restartBackoff), outboundTrafficPolicy: o.outboundTrafficPolicy,
-        wait: o.wait, timeoutMs: parseDuration('--timeout', o.timeout), controlPlane: o.controlPlane,
+        wait: o.wait, timeoutMs: parseDuration('--timeout', o.timeout), controlPlane: o.controlPlane, ingressPort: ingressPortOf(o.ingressPort),
       }, stdoutLine, createLogger());
     });
 
@@ -66,14 +72,15 @@ export function registerUp(program: Command): void {
     .option('--restart-backoff <duration>', 'first crash back-off', '10s')
     .option('--outbound-traffic-policy <policy>', 'for the sidecars', 'ALLOW_ANY')
     .option('--created-state-dir', 'up made the state directory')
-    .option('--no-control-plane', 'run no istiod'))
-    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean; controlPlane: boolean }) => {
+    .option('--no-control-plane', 'run no istiod')
+    .option('--ingress-port <port>', 'the ingress gateway\'s port on 127.0.0.1', '0'))
+    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean; controlPlane: boolean; ingressPort: string }) => {
       const stateDir = stateDirFrom(o.stateDir);
       process.exitCode = await runSupervisor({
         stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: parseCidr('--pod-cidr', o.podCidr), serviceCidr: parseCidr('--service-cidr', o.serviceCidr),
         backoffBaseMs: parseDuration('--restart-backoff', o.restartBackoff), sidecarCommand: sidecarCommand(), cliCommand: cliCommand(),
         outboundTrafficPolicy: o.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY', createdStateDir: o.createdStateDir === true,
-        controlPlane: o.controlPlane,
+        controlPlane: o.controlPlane, ingressPort: ingressPortOf(o.ingressPort),
       });
     });
 }

@@ -22,6 +22,12 @@ export interface MeshConfig {
    * its request within a second is still recognised as HTTP. Declared ports are never held.
    */
   readonly protocolDetectionTimeout: string;
+  /**
+   * defaultConfig.gatewayTopology: how many trusted proxies (load balancers) sit in front of
+   * the gateways; their HCMs get it as xff_num_trusted_hops. A gateway pod's own ProxyConfig
+   * (PROXY_CONFIG metadata, the proxy.istio.io/config annotation) overrides it.
+   */
+  readonly gatewayTopology?: { readonly numTrustedProxies: number };
 }
 
 export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze({

@@ -6,6 +6,7 @@
  */
 import type { ConfigStore } from '../config/store.ts';
 import type { Resource } from '../config/resource.ts';
+import { gatewayBoundVirtualServices } from './gateway-virtual-services.ts';
 import type { Service, ServiceEndpoint, WorkloadInstance } from '../registry/model.ts';
 import type { ServiceRegistry } from '../registry/service-registry.ts';
 import { stableJson } from '../config/stable-json.ts';
@@ -34,6 +35,8 @@ export class PushContext {
   private readonly workloadByIp: ReadonlyMap<string, WorkloadInstance>;
   private readonly meshVs: readonly BoundVirtualService[];
   private readonly sidecars: readonly Resource<'Sidecar'>[];
+  private readonly gatewayList: readonly Resource<'Gateway'>[];
+  private readonly gatewayVs: readonly BoundVirtualService[];
   private readonly scopes = new Map<string, SidecarScope>();
 
   constructor(inputs: PushContextInputs) {
@@ -54,6 +57,8 @@ export class PushContext {
     this.meshVs = Object.freeze(meshVirtualServices(inputs.store.list('VirtualService')));
     this.destinationRules = new DestinationRuleIndex(inputs.store.list('DestinationRule'), inputs.mesh.rootNamespace);
     this.sidecars = inputs.store.list('Sidecar');
+    this.gatewayList = inputs.store.list('Gateway');
+    this.gatewayVs = Object.freeze(gatewayBoundVirtualServices(inputs.store.list('VirtualService')));
     Object.freeze(this);
   }
 
@@ -77,13 +82,27 @@ export class PushContext {
     return this.meshVs;
   }
 
-  /** What the proxy can see; memoized per namespace and label set. */
-  sidecarScope(proxy: Pick<Proxy, 'namespace' | 'labels'>): SidecarScope {
-    const key = `${proxy.namespace}|${stableJson(proxy.labels)}`;
+  /** Every Gateway (sorted by namespace and name). */
+  gateways(): readonly Resource<'Gateway'>[] {
+    return this.gatewayList;
+  }
+
+  /** VirtualServices bound to at least one Gateway (`gateways` names one besides `mesh`). */
+  gatewayVirtualServices(): readonly BoundVirtualService[] {
+    return this.gatewayVs;
+  }
+
+  /**
+   * What the proxy can see; memoized per namespace and label set. Sidecar resources do not
+   * apply to gateways (type router), which see every exported service, as in Istio.
+   */
+  sidecarScope(proxy: Pick<Proxy, 'namespace' | 'labels'> & { readonly type?: Proxy['type'] }): SidecarScope {
+    const router = proxy.type === 'router';
+    const key = `${router ? 'router|' : ''}${proxy.namespace}|${stableJson(proxy.labels)}`;
     let scope = this.scopes.get(key);
     if (!scope) {
       scope = buildSidecarScope({
-        services: this.serviceList, virtualServices: this.meshVs, sidecars: this.sidecars,
+        services: this.serviceList, virtualServices: this.meshVs, sidecars: router ? [] : this.sidecars,
         rootNamespace: this.mesh.rootNamespace, meshPolicy: this.mesh.outboundTrafficPolicy,
       }, proxy);
       this.scopes.set(key, scope);

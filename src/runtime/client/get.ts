@@ -43,8 +43,14 @@ function rows(r: Resource, items: readonly Item[], wide: boolean, now: number): 
   }
   if (r === 'services') {
     const headers = ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', ...(wide ? ['SELECTOR'] : [])];
-    return { headers, rows: (items as ServiceJson[]).map((s) => [s.metadata.name, s.spec.type, s.spec.clusterIP, '<none>',
-      s.spec.ports.map((p) => `${p.port}/${p.protocol}`).join(','), age(s.metadata.creationTimestamp, now),
+    // The ingress gateway, exposed on the host: its address, and (where kubectl shows a node port) the host port behind port 80.
+    const lb = (s: ServiceJson) => s.status?.loadBalancer?.ingress?.[0];
+    const ports = (s: ServiceJson) => s.spec.ports.map((p) => {
+      const host = lb(s)?.ports?.[0]?.port;
+      return p.port === 80 && host !== undefined ? `80:${host}/${p.protocol}` : `${p.port}/${p.protocol}`;
+    });
+    return { headers, rows: (items as ServiceJson[]).map((s) => [s.metadata.name, s.spec.type, s.spec.clusterIP, lb(s)?.ip ?? '<none>',
+      ports(s).join(','), age(s.metadata.creationTimestamp, now),
       ...(wide ? [Object.entries(s.spec.selector).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'] : [])]) };
   }
   return { headers: ['NAME', 'ENDPOINTS', 'AGE'], rows: (items as EndpointsJson[]).map((e) => {

@@ -28,6 +28,7 @@ export interface PodJson {
 export interface ServiceJson {
   readonly metadata: { name: string; namespace: string; creationTimestamp: string };
   readonly spec: { type: string; clusterIP: string; selector: Record<string, string>; ports: { name?: string; port: number; targetPort: number | string; protocol: string }[] };
+  readonly status?: { loadBalancer?: { ingress?: { ip: string; ports?: { port: number; protocol: string }[] }[] } };
 }
 
 export interface EndpointsJson {

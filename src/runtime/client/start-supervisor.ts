@@ -19,6 +19,8 @@ export interface StartRequest {
   readonly outboundTrafficPolicy: string;
   /** Run istiod and program sidecars over xDS (default true). */
   readonly controlPlane?: boolean;
+  /** The ingress gateway's port on 127.0.0.1 (0: a free one). */
+  readonly ingressPort?: number;
 }
 
 export function logTail(path: string, lines = 15): string {
@@ -37,7 +39,7 @@ export async function startSupervisor(r: StartRequest, timeoutMs = 30_000): Prom
   const [node = '', ...cli] = cliCommand();
   const args = [...cli, 'supervise', '--state-dir', r.stateDir, '--mesh-id', r.meshId, '--pod-cidr', r.podCidr, '--service-cidr', r.serviceCidr,
     '--restart-backoff', `${r.restartBackoffMs}ms`, '--outbound-traffic-policy', r.outboundTrafficPolicy, ...(created ? ['--created-state-dir'] : []),
-    ...(r.controlPlane === false ? ['--no-control-plane'] : [])];
+    ...(r.controlPlane === false ? ['--no-control-plane'] : []), ...(r.ingressPort ? ['--ingress-port', String(r.ingressPort)] : [])];
   const child = spawn(node, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env, cwd: '/' });
   closeSync(fd);
   let exited: number | null = null;

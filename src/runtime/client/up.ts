@@ -1,14 +1,18 @@
 /**
  * `mizzen up -f PATH`: read and validate the manifests (nothing starts when they are wrong),
  * start the supervisor unless one already runs in the state directory, apply, and wait until
- * every pod of the apply is ready; fail naming each pod that is not, and why.
+ * every pod of the apply is ready; fail naming each pod that is not, and why. With a control
+ * plane, also wait for the ingress gateway and print its address on the host.
  */
 import type { Logger } from '../../core/log.ts';
 import { RuntimeErrors, runtimeError } from '../errors.ts';
 import { loadManifests } from '../manifest/load.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { parseCidr, cidrsOverlap } from '../plan/ipam.ts';
-import { readMeshRecord } from '../state/mesh-record.ts';
+import { readMeshRecord, type MeshRecord } from '../state/mesh-record.ts';
+import { INGRESS_GATEWAY, INGRESS_LABELS } from '../istio/ingress-gateway.ts';
+import { ISTIOD_NAMESPACE } from '../istio/istiod.ts';
+import type { ListJson, PodJson } from './kube-json.ts';
 import { statePaths } from '../state/paths.ts';
 import type { ApplyOutcome } from '../supervisor/supervisor.ts';
 import { callApi, meshRunning } from './api-client.ts';
@@ -50,4 +54,17 @@ export async function up(o: UpOptions, out: (line: string) => void, log: Logger)
   for (const w of outcome.warnings) log.warn(w);
   for (const line of outcome.results) out(line);
   if (o.wait && outcome.waitFor.length > 0) await waitForPods(paths, outcome.waitFor, o.timeoutMs);
+  const mesh = await callApi<MeshRecord>(paths.api, 'GET', '/v1/mesh');
+  if (mesh.ingressGateway) {
+    if (o.wait) await waitForPods(paths, await ingressGatewayPods(paths.api), o.timeoutMs);
+    out(`${INGRESS_GATEWAY}: ${mesh.ingressGateway}`);
+  }
+}
+
+/** The ingress gateway's pods (`ns/name`). */
+async function ingressGatewayPods(api: string): Promise<string[]> {
+  const pods = await callApi<ListJson<PodJson>>(api, 'GET', '/v1/pods');
+  return pods.items
+    .filter((p) => p.metadata.namespace === ISTIOD_NAMESPACE && Object.entries(INGRESS_LABELS).every(([k, v]) => p.metadata.labels?.[k] === v))
+    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
 }

@@ -24,6 +24,8 @@ export interface MeshRecord {
   readonly files: string[];
   readonly stateDir: string;
   readonly createdStateDir: boolean;
+  /** The ingress gateway's address on the host (`http://127.0.0.1:<port>`), when the mesh runs one. */
+  ingressGateway?: string;
 }
 
 export function readMeshRecord(path: string): MeshRecord | undefined {

@@ -8,6 +8,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import { MizzenError } from '../../core/errors.ts';
 import { RuntimeErrors, runtimeError } from '../errors.ts';
 import type { SourceDocument } from '../manifest/document.ts';
+import { isIngressGateway } from '../istio/ingress-gateway.ts';
 import { endpointsJson, podJson, serviceJson } from './object-json.ts';
 import type { Supervisor } from './supervisor.ts';
 
@@ -54,7 +55,8 @@ async function route(sup: Supervisor, req: IncomingMessage, res: ServerResponse,
     return send(res, 200, list([...sup.store.pods.values()].map((p) => podJson(p, node, sup.node.bridgeIp))));
   }
   if (req.method === 'GET' && path === '/v1/services') {
-    return send(res, 200, list([...sup.store.services.values()].map((s) => serviceJson(s.view, s.createdAt))));
+    const ingress = sup.ingressAddress();
+    return send(res, 200, list([...sup.store.services.values()].map((s) => serviceJson(s.view, s.createdAt, isIngressGateway(s.view.service.metadata) ? ingress : undefined))));
   }
   if (req.method === 'GET' && path === '/v1/endpoints') {
     const eps = sup.sync.endpoints;

@@ -81,13 +81,15 @@ export function podJson(p: PodRuntime, nodeName: string, hostIP: string): Record
   };
 }
 
-export function serviceJson(v: ServiceView, createdAt: string): Record<string, unknown> {
+/** `ingress`: the host address a Service is exposed on (the ingress gateway's), shown as its load balancer. */
+export function serviceJson(v: ServiceView, createdAt: string, ingress?: { ip: string; port: number }): Record<string, unknown> {
   const s = v.service;
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: s.metadata.name, namespace: s.metadata.namespace, labels: s.metadata.labels, annotations: s.metadata.annotations, creationTimestamp: createdAt },
     spec: { type: s.spec.type, clusterIP: v.clusterIP, clusterIPs: [v.clusterIP], selector: s.spec.selector, ports: s.spec.ports },
+    ...(ingress ? { status: { loadBalancer: { ingress: [{ ip: ingress.ip, ports: [{ port: ingress.port, protocol: 'TCP' }] }] } } } : {}),
   };
 }
 

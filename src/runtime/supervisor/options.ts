@@ -15,6 +15,8 @@ export interface SupervisorOptions {
   readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   /** Run istiod (`mizzen control`) as a pod and program the sidecars over xDS (default); false: registry.json. */
   readonly controlPlane: boolean;
+  /** The ingress gateway's port on 127.0.0.1 (with the control plane); 0 or absent picks a free one. */
+  readonly ingressPort?: number;
   /** True when `mizzen up` made the state directory (down then removes it). */
   readonly createdStateDir: boolean;
 }

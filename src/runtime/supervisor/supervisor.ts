@@ -12,7 +12,9 @@ import { writeInPlace } from '../host/files.ts';
 import { ETC_NETNS, teardownMesh } from '../host/teardown.ts';
 import type { SourceDocument } from '../manifest/document.ts';
 import { writeIstioConfig } from '../istio/istio-config.ts';
-import { DISCOVERY_ADDRESS, istiodDocuments } from '../istio/istiod.ts';
+import { DISCOVERY_ADDRESS, ISTIOD_NAMESPACE, istiodDocuments } from '../istio/istiod.ts';
+import { exposeIngress, type IngressExposure } from '../istio/ingress-exposure.ts';
+import { INGRESS_HTTP_TARGET_PORT, INGRESS_LABELS, ingressGatewayDocuments } from '../istio/ingress-gateway.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { objectRef } from '../model/objects.ts';
 import { planApply, type ApplyPlan, type PlannedPodPlacement } from '../plan/apply-plan.ts';
@@ -43,6 +45,7 @@ export class Supervisor {
   readonly sync: Syncer;
   private queue: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
+  private ingress: IngressExposure | undefined;
 
   constructor(opts: SupervisorOptions, log: Logger = createLogger()) {
     this.opts = opts;
@@ -74,12 +77,30 @@ export class Supervisor {
     await this.sync.schedule();
     if (this.opts.controlPlane) {
       mkdirSync(this.paths.istioConfig, { recursive: true, mode: 0o755 });
-      this.applyNow(istiodDocuments({
+      this.applyNow([...istiodDocuments({
         cliCommand: this.opts.cliCommand, registryPath: this.paths.registry, configDir: this.paths.istioConfig,
         outboundTrafficPolicy: this.opts.outboundTrafficPolicy,
-      }));
+      }), ...ingressGatewayDocuments({ cliCommand: this.opts.cliCommand })]);
+      this.ingress = await exposeIngress({
+        port: this.opts.ingressPort ?? 0, targetPort: INGRESS_HTTP_TARGET_PORT, gatewayNetns: () => this.ingressGatewayNetns(), log: this.log,
+      });
+      this.record.ingressGateway = this.ingress.url;
+      writeMeshRecord(this.paths.mesh, this.record);
+      this.log.info(`ingress gateway: ${this.ingress.url} -> ${ISTIOD_NAMESPACE}/istio-ingressgateway:${INGRESS_HTTP_TARGET_PORT}`);
     }
     this.log.info(`mesh ${this.opts.meshId}: node namespace ${this.node.netns}, bridge ${BRIDGE} ${this.node.bridgeIp}, pods ${this.opts.podCidr.text}, services ${this.opts.serviceCidr.text}`);
+  }
+
+  /** The ingress gateway's host address, when it is exposed. */
+  ingressAddress(): { ip: string; port: number } | undefined {
+    return this.ingress ? { ip: '127.0.0.1', port: this.ingress.port } : undefined;
+  }
+
+  /** The network namespace of an ingress gateway pod: a ready one, else any running one. */
+  private ingressGatewayNetns(): string | undefined {
+    const pods = [...this.store.pods.values()].filter((p) => p.planned.metadata.namespace === ISTIOD_NAMESPACE
+      && Object.entries(INGRESS_LABELS).every(([k, v]) => p.planned.metadata.labels[k] === v) && p.sandboxReady);
+    return (pods.find((p) => p.ready) ?? pods[0])?.address.netns;
   }
 
   /** Applies documents; one apply at a time. Throws (changing nothing) when they are invalid. */
@@ -155,6 +176,7 @@ export class Supervisor {
   /** Stops every pod (SIGTERM, then SIGKILL after `graceMs` at most) and removes everything. */
   down(graceMs: number): Promise<void> {
     this.stopping ??= (async () => {
+      this.ingress?.close();
       const pods = [...this.store.pods.values()];
       await Promise.all(pods.map((p) => p.stop(Math.min(graceMs, p.planned.spec.terminationGracePeriodSeconds * 1000))));
       await teardownMesh({

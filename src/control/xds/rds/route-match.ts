@@ -3,8 +3,8 @@
  * -> path/prefix/safeRegex (caseSensitive false with ignoreUriCase), headers and withoutHeaders
  * -> header matchers (an empty match means "present"; withoutHeaders inverts), method, authority
  * and scheme -> the :method/:authority/:scheme pseudo-headers, queryParams -> queryParameters.
- * Conditions about the client (port, sourceLabels, sourceNamespace, gateways) are decided here,
- * at generation time, for the proxy being served.
+ * Conditions about the client (port, sourceLabels, sourceNamespace, gateways: `mesh` for sidecars,
+ * Gateway names for a gateway) are decided here, at generation time, for the proxy being served.
  */
 import type { HTTPMatchRequest } from '../../config/types/http-match.ts';
 import type { HTTPRoute } from '../../config/types/http-route.ts';
@@ -18,13 +18,23 @@ export interface ClientContext {
   readonly labels: Labels;
   /** The port of the listener the route serves. */
   readonly port: number;
+  /** For a gateway: the Gateways (`ns/name`) the routes are built for; absent for sidecars (the mesh). */
+  readonly gateways?: ReadonlySet<string>;
+  /** The VirtualService's namespace, where a match's short gateway names live. */
+  readonly configNamespace?: string;
+}
+
+function gatewaysApply(names: readonly string[], c: ClientContext): boolean {
+  if (!c.gateways) return names.includes('mesh');
+  const gws = c.gateways;
+  return names.some((g) => g !== 'mesh' && gws.has(g.includes('/') ? g : `${c.configNamespace ?? c.namespace}/${g}`));
 }
 
 function appliesTo(m: HTTPMatchRequest, c: ClientContext): boolean {
   if (m.port !== undefined && m.port !== c.port) return false;
   if (m.sourceLabels && !selects(m.sourceLabels, c.labels)) return false;
   if (m.sourceNamespace !== undefined && m.sourceNamespace !== c.namespace) return false;
-  if (m.gateways && m.gateways.length > 0 && !m.gateways.includes('mesh')) return false;
+  if (m.gateways && m.gateways.length > 0 && !gatewaysApply(m.gateways, c)) return false;
   return true;
 }
 

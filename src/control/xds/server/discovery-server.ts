@@ -111,7 +111,7 @@ export class DiscoveryServer {
     const ctx: StreamContext = {
       log: this.log, pusher: this.pusher, pushContext: () => this.current,
       admit: (c, node) => this.admit(c, node),
-      serves: (c, typeUrl) => c.proxy !== undefined && generatorsFor(c.proxy.generator).generators.has(typeUrl),
+      serves: (c, typeUrl) => c.proxy !== undefined && generatorsFor(c.proxy).generators.has(typeUrl),
     };
     const gone = (): void => {
       if (this.conns.delete(conn)) this.log.info(`ADS: "${conn.peer}" ${conn.id} terminated`);

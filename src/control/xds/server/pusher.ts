@@ -35,7 +35,7 @@ export class Pusher {
   /** Generates `w`'s type for the connection and sends it if it changed; returns the names of the resources that changed (undefined: nothing sent). */
   sendType(conn: Connection, w: WatchedResource, push: PushContext, opts: SendOptions = {}): string[] | undefined {
     const proxy = conn.proxy;
-    const gen = proxy ? generatorsFor(proxy.generator).generators.get(w.typeUrl) : undefined;
+    const gen = proxy ? generatorsFor(proxy).generators.get(w.typeUrl) : undefined;
     if (!proxy || !gen) return undefined;
     let encoded;
     try {

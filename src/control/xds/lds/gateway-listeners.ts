@@ -1,0 +1,80 @@
+/**
+ * LDS for gateways (proxy type router, Istio's buildGatewayListeners): one real listener per
+ * port the merged Gateway servers listen on, `0.0.0.0_<port>` bound to 0.0.0.0:<port>
+ * (bindToPort true: the gateway owns the socket; nothing intercepts). Plain-text HTTP servers
+ * get one filter chain with the gateway's HTTP connection manager: routes by RDS
+ * `http.<port>`, use_remote_address (the gateway is the edge: it appends the client address
+ * to x-forwarded-for and decides x-envoy-internal), xff_num_trusted_hops from the gateway
+ * topology, server name `istio-envoy`. HTTPS, TLS and TCP servers are not generated yet.
+ */
+import { TypeUrls } from '../../../core/xds/type-urls.ts';
+import { gatewayRouteName, mergeGateways, type GatewayPort } from '../../model/gateways.ts';
+import type { Proxy } from '../../model/proxy.ts';
+import type { PushContext } from '../../model/push-context.ts';
+import { filterNames, type Generator, type Json, type XdsResource } from '../generator.ts';
+import { ADS_CONFIG_SOURCE, ExtensionTypes, FilterNames } from '../type-config.ts';
+import { FAULT_FILTER, ROUTER_FILTER } from './network-filters.ts';
+
+/** Istio's server header on responses from gateways. */
+export const GATEWAY_SERVER_NAME = 'istio-envoy';
+
+function objectOf(v: unknown): Record<string, unknown> | undefined {
+  let o = v;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
+}
+
+/** gatewayTopology.numTrustedProxies: the proxy's own ProxyConfig (PROXY_CONFIG metadata), else the mesh default, else 0. */
+export function numTrustedProxies(proxy: Proxy, push: PushContext): number {
+  const topology = objectOf(objectOf(proxy.metadata['PROXY_CONFIG'])?.['gatewayTopology']);
+  const n = Number(topology?.['numTrustedProxies'] ?? push.mesh.gatewayTopology?.numTrustedProxies ?? 0);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+export function gatewayHttpConnectionManager(port: number, trustedHops: number): Json {
+  return {
+    name: FilterNames.httpConnectionManager,
+    typedConfig: {
+      '@type': ExtensionTypes.httpConnectionManager,
+      statPrefix: `outbound_0.0.0.0_${port}`,
+      rds: { configSource: ADS_CONFIG_SOURCE, routeConfigName: gatewayRouteName(port) },
+      httpFilters: [FAULT_FILTER, ROUTER_FILTER],
+      normalizePath: true,
+      useRemoteAddress: true,
+      xffNumTrustedHops: trustedHops,
+      serverName: GATEWAY_SERVER_NAME,
+      generateRequestId: true,
+      forwardClientCertDetails: 'SANITIZE_SET',
+      upgradeConfigs: [{ upgradeType: 'websocket' }],
+      streamIdleTimeout: '0s',
+    },
+  };
+}
+
+function gatewayListener(p: GatewayPort, trustedHops: number): Json | undefined {
+  if (p.protocol !== 'HTTP') return undefined;
+  const name = `0.0.0.0_${p.port}`;
+  return {
+    name,
+    address: { socketAddress: { address: '0.0.0.0', portValue: p.port } },
+    filterChains: [{ filters: [gatewayHttpConnectionManager(p.port, trustedHops)] }],
+    bindToPort: true,
+    trafficDirection: 'OUTBOUND',
+  };
+}
+
+export function generateGatewayListeners(proxy: Proxy, push: PushContext, names?: readonly string[]): XdsResource[] {
+  const hops = numTrustedProxies(proxy, push);
+  const listeners = mergeGateways(proxy, push, push.gateways())
+    .map((p) => gatewayListener(p, hops))
+    .filter((l): l is Json => l !== undefined);
+  return filterNames(listeners.map((l) => ({ name: String(l['name']), resource: l })), names);
+}
+
+export const gatewayLdsGenerator = { typeUrl: TypeUrls.listener, generate: generateGatewayListeners } satisfies Generator;
