@@ -46,7 +46,7 @@ export function routes(port: number): Json {
     name: String(port),
     virtualHosts: [
       {
-        name: 'web', domains: ['web', `web:${port}`],
+        name: 'web', domains: ['web', `web:${port}`], includeRequestAttemptCount: true,
         routes: [
           route('redirect', '/redirect', { redirect: { hostRedirect: 'example.com', pathRedirect: '/new', responseCode: 'FOUND' } }),
           route('direct', '/direct', { directResponse: { status: 418, body: { inlineString: 'short and stout' } } }),

@@ -73,8 +73,8 @@ export function inboundHttpConnectionManager(port: number, cluster: string, oper
       httpFilters: [ROUTER_FILTER],
       normalizePath: true,
       useRemoteAddress: false,
-      // Istio's inbound sidecar passes the app's server header through; the caller's outbound sidecar writes "envoy".
-      serverHeaderTransformation: 'PASS_THROUGH',
+      // Istio's proxy headers: inbound overwrites `server` with istio-envoy; the caller's outbound sidecar then writes "envoy".
+      serverName: 'istio-envoy',
       upgradeConfigs: [{ upgradeType: 'websocket' }],
       streamIdleTimeout: '0s',
     },

@@ -34,8 +34,12 @@ export interface UpstreamEvents {
   onReady(localIp: string | undefined, localPort: number | undefined): void;
   /** A 1xx 100 Continue. */
   onContinue(): void;
-  /** The final response headers. */
-  onHeaders(status: number, headers: HeaderMap): void;
+  /**
+   * The final response headers. `endStream` is true when nothing follows them (an HTTP/2
+   * HEADERS frame with END_STREAM, e.g. gRPC's trailers-only response): the downstream must
+   * then end the stream with these headers, or gRPC clients lose the status in them.
+   */
+  onHeaders(status: number, headers: HeaderMap, endStream?: boolean): void;
   /** A body chunk. Returning false asks the pool to pause until `resume()`. */
   onData(chunk: Buffer): boolean;
   onTrailers(trailers: HeaderMap): void;

@@ -97,6 +97,10 @@ export class Http1Pool implements ConnPool {
         if (t) ev.onTrailers(t);
         finish();
         ev.onEnd();
+        // The response completed before the request body did (the server answered without
+        // reading it all): as Envoy, reset the upstream request; the connection, left in the
+        // middle of a body, must not go back to the pool.
+        if (!req.writableEnded) req.destroy();
       });
       res.on('error', (err) => fail('remote_reset', err));
       res.on('close', () => fail('connection_termination', undefined));

@@ -79,9 +79,9 @@ export class Http2Pool implements ConnPool {
     stream.on('headers', (h) => {
       if (Number(h[':status']) === 100) ev.onContinue();
     });
-    stream.on('response', (h) => {
+    stream.on('response', (h, flags) => {
       gotHeaders = true;
-      ev.onHeaders(Number(h[':status']), withoutPseudo(h));
+      ev.onHeaders(Number(h[':status']), withoutPseudo(h), (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0);
     });
     stream.on('data', (chunk: Buffer) => {
       if (!ev.onData(chunk)) stream.pause();

@@ -34,6 +34,7 @@ export interface UpstreamPlan {
   readonly responseHeaders: (h: HeaderMap) => void;
   readonly fault: FaultConfig | undefined;
   readonly cors: CorsPolicy | undefined;
+  readonly includeRequestAttemptCount: boolean;
   readonly includeAttemptCountInResponse: boolean;
 }
 
@@ -89,6 +90,7 @@ export function planRoute(config: RouteConfig, req: PlanRequest, random: Random)
     responseHeaders: (h) => void applyHeaderMutations(h, levels, 'response'),
     fault,
     cors,
+    includeRequestAttemptCount: sel.virtualHost.includeRequestAttemptCount,
     includeAttemptCountInResponse: sel.virtualHost.includeAttemptCountInResponse,
   };
 }

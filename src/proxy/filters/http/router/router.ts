@@ -129,7 +129,8 @@ export class Router {
     const pool: ConnPool = this.deps.pools.get(cluster, host, protocol, { maxRequestsPerConnection: h.maxRequestsPerConnection, idleTimeoutMs: h.idleTimeoutMs });
     this.attempts++;
     info.attemptCount = this.attempts;
-    const headers: HeaderMap = { ...this.cb.headers, 'x-envoy-attempt-count': String(this.attempts) };
+    const headers: HeaderMap = { ...this.cb.headers };
+    if (this.plan.includeRequestAttemptCount) headers['x-envoy-attempt-count'] = String(this.attempts);
     if (this.plan.originalPath !== undefined) headers['x-envoy-original-path'] = this.plan.originalPath;
     if (this.plan.timeoutMs > 0) headers['x-envoy-expected-rq-timeout-ms'] = String(this.plan.timeoutMs);
     const started = Date.now();
@@ -144,7 +145,7 @@ export class Router {
           if (current()) info.upstreamLocal = socketAddress(ip, port);
         },
         onContinue: () => {},
-        onHeaders: (status, rh) => {
+        onHeaders: (status, rh, endStream) => {
           if (!current()) return;
           cluster.stats[`upstream_rq_${statusClass(status)}`].inc();
           if (this.retryAllowed({ status, grpcStatus: grpcStatusOf(rh) })) {
@@ -159,7 +160,8 @@ export class Router {
           const out: HeaderMap = { ...rh, 'x-envoy-upstream-service-time': String(info.upstreamServiceTimeMs) };
           if (this.plan.includeAttemptCountInResponse) out['x-envoy-attempt-count'] = String(this.attempts);
           this.plan.responseHeaders(out);
-          this.cb.encodeHeaders(status, out, false);
+          // Headers that end the stream (gRPC trailers-only) must end it downstream too, or the status is lost.
+          this.cb.encodeHeaders(status, out, endStream === true);
         },
         onData: (chunk) => {
           if (!current()) return true;

@@ -17,7 +17,26 @@ export interface Http1Handlers {
   onProtocolError(err: Error): void;
 }
 
+/** Envoy's delayed_close_timeout: how long a closing connection waits for the peer after the FIN. */
+const DELAYED_CLOSE_MS = 1000;
+
+/**
+ * A response that completed before its request did (the upstream answered without reading the
+ * whole body) ends the stream early; as Envoy, an HTTP/1.1 connection cannot carry on from the
+ * middle of a body, so it is closed: FIN after the response, then closed for good after
+ * delayed_close_timeout. Otherwise the unread body would stall the connection forever.
+ */
+function closeIfRequestIncomplete(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    if (req.complete) return;
+    const s = req.socket;
+    s.end();
+    setTimeout(() => s.destroy(), DELAYED_CLOSE_MS).unref();
+  });
+}
+
 function adapt(req: IncomingMessage, res: ServerResponse | undefined): DownstreamRequest {
+  if (res) closeIfRequestIncomplete(req, res);
   // Host is :authority on HTTP/1.x; like Envoy, it is not kept as an ordinary header.
   const headers: HeaderMap = { ...req.headers };
   delete headers['host'];
