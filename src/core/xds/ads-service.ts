@@ -1,8 +1,9 @@
 /**
  * The gRPC service definition of envoy.service.discovery.v3.AggregatedDiscoveryService (state
  * of the world and delta), for @grpc/grpc-js servers and clients, with (de)serialisers built
- * from the Envoy descriptor. Messages are plain objects in protobufjs' shape (camelCase fields,
- * `resources` as Any with typeUrl and value bytes).
+ * from the Envoy descriptor; and the same codecs alone, for the sidecar's own gRPC client.
+ * Messages are plain objects in protobufjs' shape (camelCase fields, `resources` as Any with
+ * typeUrl and value bytes).
  */
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { decodeMessage, encodeMessage } from './json.ts';
@@ -66,7 +67,7 @@ export interface DeltaDiscoveryResponse {
   controlPlane?: { identifier: string };
 }
 
-type Codec<T> = { serialize: (m: T) => Buffer; deserialize: (b: Buffer) => T };
+export type Codec<T> = { serialize: (m: T) => Buffer; deserialize: (b: Buffer) => T };
 
 /** Requests travel as proto3 JSON objects (node metadata as plain JSON). */
 function jsonCodec<T>(name: string): Codec<T> {
@@ -116,6 +117,11 @@ function method<Req, Res>(name: string, rq: Codec<Req>, rs: Codec<Res>) {
     responseSerialize: rs.serialize,
     responseDeserialize: rs.deserialize,
   };
+}
+
+/** StreamAggregatedResources' path and message codecs, for a client without @grpc/grpc-js (the sidecar's). */
+export function streamAggregatedResources(): { path: string; request: Codec<DiscoveryRequest>; response: Codec<DiscoveryResponse> } {
+  return { path: `${SERVICE}/StreamAggregatedResources`, request: jsonCodec<DiscoveryRequest>('DiscoveryRequest'), response: responseCodec() };
 }
 
 export function adsServiceDefinition(): ServiceDefinition {

@@ -1,18 +1,19 @@
 /**
  * The ADS stream to the control plane: envoy.service.discovery.v3.AggregatedDiscoveryService/
  * StreamAggregatedResources over plaintext gRPC (istiod's 15010), one stream at a time, each on
- * a fresh channel. The node rides on the first request of every stream. When a stream ends for
+ * a fresh HTTP/2 connection (grpc-h2-client.ts: the sidecar does without @grpc/grpc-js). The node rides on the first request of every stream. When a stream ends for
  * any reason, the next one is opened after the jittered back-off, so the back-off alone paces
  * reconnects. The owner hears when a stream opens (time to subscribe), when it is connected
  * (the control plane answered), each response, and when it is lost; nothing the owner throws
- * escapes into gRPC's event handlers.
+ * escapes into the stream's event handlers.
  */
-import * as grpc from '@grpc/grpc-js';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse, type Node } from '../../core/xds/ads-service.ts';
+import { streamAggregatedResources, type DiscoveryRequest, type DiscoveryResponse, type Node } from '../../core/xds/ads-service.ts';
 import type { AdsStreamHandler } from './ads-stream-handler.ts';
 import type { Backoff } from './backoff.ts';
+import { GrpcBidiCall, type GrpcStatus } from './grpc-h2-client.ts';
+import { statusName } from './grpc-status.ts';
 
 export interface AdsStreamOptions {
   /** gRPC target: `host:port`, or `unix:/path`. */
@@ -23,20 +24,13 @@ export interface AdsStreamOptions {
   readonly handler: AdsStreamHandler;
 }
 
-type AdsCall = grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
-type AdsClient = grpc.Client & { StreamAggregatedResources(): AdsCall };
+type AdsCall = GrpcBidiCall<DiscoveryRequest, DiscoveryResponse>;
 
-const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  // No DNS TXT lookups for service config: inside a pod namespace there may be no resolver.
-  'grpc.service_config_disable_resolution': 1,
-  'grpc.max_receive_message_length': 128 * 1024 * 1024,
-  'grpc.enable_retries': 0,
-};
+const MAX_RECEIVE_MESSAGE_LENGTH = 128 * 1024 * 1024;
 
-const AdsClientCtor = grpc.makeGenericClientConstructor(adsServiceDefinition(), 'AggregatedDiscoveryService');
+let method: ReturnType<typeof streamAggregatedResources> | undefined;
 
 export class AdsStream {
-  private client: AdsClient | undefined;
   private call: AdsCall | undefined;
   private generation = 0;
   private nodeSent = false;
@@ -75,26 +69,31 @@ export class AdsStream {
   private open(): void {
     if (this.closed) return;
     const generation = ++this.generation;
-    const client = new AdsClientCtor(this.o.target, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as AdsClient;
-    const call = client.StreamAggregatedResources();
-    this.client = client;
-    this.call = call;
+    method ??= streamAggregatedResources();
+    const current = (): boolean => generation === this.generation;
     this.nodeSent = false;
     this.connectedNow = false;
-    const current = (): boolean => generation === this.generation;
-    call.on('metadata', () => current() && this.markConnected());
-    call.on('data', (r: DiscoveryResponse) => {
-      if (!current()) return;
-      this.markConnected();
-      this.o.backoff.reset();
-      this.safely('response', () => this.o.handler.response(r));
-    });
-    call.on('error', () => {}); // the 'status' event that always follows says why
-    call.on('status', (s: grpc.StatusObject) => {
-      if (!current()) return;
-      this.teardown();
-      this.safely('lost', () => this.o.handler.lost(`${s.code} (${grpc.status[s.code] ?? 'UNKNOWN'}), ${s.details}`));
-      this.schedule();
+    this.call = new GrpcBidiCall<DiscoveryRequest, DiscoveryResponse>({
+      target: this.o.target,
+      path: method.path,
+      serialize: method.request.serialize,
+      deserialize: method.response.deserialize,
+      maxReceiveMessageLength: MAX_RECEIVE_MESSAGE_LENGTH,
+      handlers: {
+        metadata: () => current() && this.markConnected(),
+        message: (r) => {
+          if (!current()) return;
+          this.markConnected();
+          this.o.backoff.reset();
+          this.safely('response', () => this.o.handler.response(r));
+        },
+        status: (s: GrpcStatus) => {
+          if (!current()) return;
+          this.teardown();
+          this.safely('lost', () => this.o.handler.lost(`${s.code} (${statusName(s.code)}), ${s.details}`));
+          this.schedule();
+        },
+      },
     });
     this.safely('opened', () => this.o.handler.opened());
   }
@@ -113,15 +112,13 @@ export class AdsStream {
     this.timer.unref();
   }
 
-  /** Ends the current stream and channel; their late events are ignored. */
+  /** Ends the current stream and its connection; their late events are ignored. */
   private teardown(): void {
     this.generation++;
     this.connectedNow = false;
-    const { call, client } = this;
+    const call = this.call;
     this.call = undefined;
-    this.client = undefined;
     call?.cancel();
-    client?.close();
   }
 
   private safely(what: string, fn: () => void): void {

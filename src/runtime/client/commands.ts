@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { invalidFlag } from '../../core/errors.ts';
 
 export const cliEntry = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+/** The `mizzen` executable: for the sidecar it runs precompiled dist/ when fresh and adds the sidecar's V8 flags (bin/launch.js). */
+export const binEntry = fileURLToPath(new URL('../../../bin/mizzen.js', import.meta.url));
 
 export function cliCommand(): string[] {
   return [process.execPath, cliEntry];
@@ -14,7 +16,7 @@ export function cliCommand(): string[] {
 
 export function sidecarCommand(env: NodeJS.ProcessEnv = process.env): string[] {
   const override = env['MIZZEN_SIDECAR_COMMAND'];
-  if (override === undefined || override.trim() === '') return [...cliCommand(), 'sidecar'];
+  if (override === undefined || override.trim() === '') return [process.execPath, binEntry, 'sidecar'];
   if (override.trim().startsWith('[')) {
     const parsed: unknown = JSON.parse(override);
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
