@@ -2,13 +2,20 @@
  * Admin `/clusters`: every cluster with its circuit breakers and hosts, in Envoy's text format
  * (`outbound|9080||reviews...::10.250.0.5:9080::health_flags::healthy`) or, with
  * `?format=json`, as Envoy's Clusters message in proto3 JSON. EDS endpoints are listed whatever
- * their health, with the health flags Envoy derives from the EDS status.
+ * their health, with the health flags Envoy derives from the EDS status and outlier detection
+ * (`/failed_outlier_check` while ejected, before the EDS flags as Envoy orders them).
  */
 import type { Cluster, Host } from '../cluster/cluster.ts';
 import { formatAddress } from '../core/address.ts';
 import { json, text, type HttpReply } from '../core/http-server.ts';
 import { healthFlags } from '../endpoint/health.ts';
 import type { AdminContext } from './admin-context.ts';
+
+function hostFlags(c: Cluster, h: Host): string {
+  const eds = healthFlags(h.health);
+  if (!c.isEjected(h)) return eds;
+  return `/failed_outlier_check${eds === 'healthy' ? '' : eds}`;
+}
 
 function clusterLines(c: Cluster): string[] {
   const p = `${c.name}::`;
@@ -31,9 +38,10 @@ function clusterLines(c: Cluster): string[] {
       `${hp}cx_active::${h.stats.cx_active}`,
       `${hp}cx_connect_fail::${h.stats.cx_connect_fail}`,
       `${hp}cx_total::${h.stats.cx_total}`,
-      `${hp}rq_active::0`, `${hp}rq_error::0`, `${hp}rq_success::0`, `${hp}rq_timeout::0`, `${hp}rq_total::0`,
+      `${hp}rq_active::${h.stats.rq_active}`, `${hp}rq_error::${h.stats.rq_error}`, `${hp}rq_success::${h.stats.rq_success}`,
+      `${hp}rq_timeout::${h.stats.rq_timeout}`, `${hp}rq_total::${h.stats.rq_total}`,
       `${hp}hostname::${h.hostname}`,
-      `${hp}health_flags::${healthFlags(h.health)}`,
+      `${hp}health_flags::${hostFlags(c, h)}`,
       `${hp}weight::${h.weight}`,
       `${hp}region::${h.locality.region}`, `${hp}zone::${h.locality.zone}`, `${hp}sub_zone::${h.locality.subZone}`,
       `${hp}canary::false`, `${hp}priority::${h.priority}`,
@@ -43,7 +51,7 @@ function clusterLines(c: Cluster): string[] {
   return lines;
 }
 
-function hostJson(h: Host) {
+function hostJson(c: Cluster, h: Host) {
   const { region, zone, subZone } = h.locality;
   return {
     address: { socketAddress: { address: h.address.ip, portValue: h.address.port } },
@@ -51,8 +59,13 @@ function hostJson(h: Host) {
       { name: 'cx_connect_fail', value: String(h.stats.cx_connect_fail) },
       { type: 'GAUGE', name: 'cx_active', value: String(h.stats.cx_active) },
       { name: 'cx_total', value: String(h.stats.cx_total) },
+      { name: 'rq_error', value: String(h.stats.rq_error) },
+      { name: 'rq_success', value: String(h.stats.rq_success) },
+      { name: 'rq_timeout', value: String(h.stats.rq_timeout) },
+      { name: 'rq_total', value: String(h.stats.rq_total) },
+      { type: 'GAUGE', name: 'rq_active', value: String(h.stats.rq_active) },
     ],
-    healthStatus: { edsHealthStatus: h.health },
+    healthStatus: { edsHealthStatus: h.health, ...(c.isEjected(h) ? { failedOutlierCheck: true } : {}) },
     weight: h.weight,
     ...(h.hostname ? { hostname: h.hostname } : {}),
     ...(h.priority ? { priority: h.priority } : {}),
@@ -61,7 +74,7 @@ function hostJson(h: Host) {
 }
 
 function clusterJson(c: Cluster) {
-  return { name: c.name, addedViaApi: c.addedViaApi, hostStatuses: c.hosts().map(hostJson) };
+  return { name: c.name, addedViaApi: c.addedViaApi, hostStatuses: c.hosts().map((h) => hostJson(c, h)) };
 }
 
 export function clustersHandler(ctx: AdminContext) {

@@ -8,6 +8,8 @@ import type { EndpointAssignment } from '../endpoint/endpoint-config.ts';
 import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
 import type { ServiceMetadata } from './cluster.ts';
 import type { ClusterHttpOptions } from './http-options.ts';
+import type { MaglevConfig, RingHashConfig, SlowStartConfig } from './lb-config.ts';
+import type { OutlierDetectionConfig } from './outlier-config.ts';
 
 export type DiscoveryType = 'EDS' | 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'ORIGINAL_DST';
 
@@ -26,6 +28,18 @@ interface CommonSpec {
   readonly upstreamBind: string | undefined;
   readonly service: ServiceMetadata | undefined;
   readonly addedViaApi: boolean;
+  /** ring_hash_lb_config (RING_HASH only; Envoy's defaults when absent). */
+  readonly ringHash?: RingHashConfig;
+  /** maglev_lb_config (MAGLEV only; table size 65537 when absent). */
+  readonly maglev?: MaglevConfig;
+  /** slow_start_config of round_robin_lb_config / least_request_lb_config. */
+  readonly slowStart?: SlowStartConfig;
+  /** least_request_lb_config.active_request_bias (Envoy's default 1.0). */
+  readonly activeRequestBias?: number;
+  /** outlier_detection; absent: no detector. */
+  readonly outlierDetection?: OutlierDetectionConfig;
+  /** common_lb_config.healthy_panic_threshold in percent (Envoy's default 50). */
+  readonly healthyPanicThreshold?: number;
 }
 
 export interface EdsClusterSpec extends CommonSpec {

@@ -2,7 +2,8 @@
  * ORIGINAL_DST clusters: the host is where the connection was going (PassthroughCluster,
  * InboundPassthroughCluster and Istio's `inbound|PORT||`, the last two connecting from
  * 127.0.0.6 through upstream_bind_config). Registry mode may redirect to INSTANCE_IP
- * (`hostIp`) and knows the peer at an address. Hosts exist while they are in use.
+ * (`hostIp`) and knows the peer at an address. Hosts exist while they are in use. No outlier
+ * detection: Envoy's ORIGINAL_DST hosts are not load balanced, so ejection has nothing to skip.
  */
 import type { Address } from '../core/address.ts';
 import { formatAddress } from '../core/address.ts';
@@ -42,5 +43,7 @@ export function originalDstCluster(spec: OriginalDstClusterSpec, stats: ClusterS
       }
       return host;
     },
+    reportOutcome: () => {},
+    isEjected: () => false,
   } satisfies Cluster);
 }

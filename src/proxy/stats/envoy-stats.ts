@@ -4,7 +4,7 @@
  * code read the same. Bundles are created once per name and reused across registry updates.
  */
 import type { Counter, Gauge, StatName, StatsStore } from './store.ts';
-import { clusterStat, httpStat, listenerStat, tcpStat } from './store.ts';
+import { clusterStat, httpStat, listenerStat, stat, tcpStat } from './store.ts';
 
 const clusterCounters = [
   'upstream_cx_total', 'upstream_cx_connect_fail', 'upstream_cx_connect_timeout', 'upstream_cx_none_healthy',
@@ -33,6 +33,15 @@ const tcpCounters = [
 ] as const;
 const tcpGauges = [] as const;
 
+/** `cluster.<name>.outlier_detection.<s>` (Prometheus: envoy_cluster_outlier_detection_<s>). */
+const outlierCounters = [
+  'ejections_enforced_total', 'ejections_overflow', 'ejections_total',
+  'ejections_enforced_consecutive_5xx', 'ejections_detected_consecutive_5xx', 'ejections_consecutive_5xx',
+  'ejections_enforced_consecutive_gateway_failure', 'ejections_detected_consecutive_gateway_failure',
+  'ejections_enforced_consecutive_local_origin_failure', 'ejections_detected_consecutive_local_origin_failure',
+] as const;
+const outlierGauges = ['ejections_active'] as const;
+
 type Bundle<C extends string, G extends string> = { readonly [K in C]: Counter } & { readonly [K in G]: Gauge };
 
 function bundle<C extends string, G extends string>(store: StatsStore, name: (s: string) => StatName, counters: readonly C[], gauges: readonly G[]): Bundle<C, G> {
@@ -45,6 +54,7 @@ function bundle<C extends string, G extends string>(store: StatsStore, name: (s:
 export type ClusterStats = Bundle<(typeof clusterCounters)[number], (typeof clusterGauges)[number]>;
 export type ListenerStats = Bundle<(typeof listenerCounters)[number], (typeof listenerGauges)[number]>;
 export type TcpProxyStats = Bundle<(typeof tcpCounters)[number], (typeof tcpGauges)[number]>;
+export type OutlierDetectionStats = Bundle<(typeof outlierCounters)[number], (typeof outlierGauges)[number]>;
 export type HttpConnectionManagerStats = Bundle<(typeof httpCounters)[number], (typeof httpGauges)[number]>;
 
 /** The status class counter name: `1xx`..`5xx`. */
@@ -53,6 +63,11 @@ export const statusClass = (status: number): '1xx' | '2xx' | '3xx' | '4xx' | '5x
 
 export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
   return bundle(store, (s) => clusterStat(cluster, s), clusterCounters, clusterGauges);
+}
+
+export function outlierDetectionStats(store: StatsStore, cluster: string): OutlierDetectionStats {
+  const name = (s: string) => stat(`cluster.${cluster}.outlier_detection.${s}`, `envoy_cluster_outlier_detection_${s}`, [['cluster_name', cluster]]);
+  return bundle(store, name, outlierCounters, outlierGauges);
 }
 
 export function listenerStats(store: StatsStore, address: string): ListenerStats {

@@ -48,6 +48,8 @@ export function buildOutboundCluster(input: OutboundClusterInput): Json {
   cluster['lbPolicy'] = type === 'ORIGINAL_DST' ? 'CLUSTER_PROVIDED' : lb.lbPolicy;
   if (type !== 'ORIGINAL_DST' && lb.ringHashLbConfig) cluster['ringHashLbConfig'] = lb.ringHashLbConfig;
   if (type !== 'ORIGINAL_DST' && lb.maglevLbConfig) cluster['maglevLbConfig'] = lb.maglevLbConfig;
+  if (type !== 'ORIGINAL_DST' && lb.roundRobinLbConfig) cluster['roundRobinLbConfig'] = lb.roundRobinLbConfig;
+  if (type !== 'ORIGINAL_DST' && lb.leastRequestLbConfig) cluster['leastRequestLbConfig'] = lb.leastRequestLbConfig;
   if (type === 'STRICT_DNS' || type === 'LOGICAL_DNS') {
     const eps = push.endpoints(service.hostname).filter((e) => e.servicePort === port.port);
     const groups = localityLbEndpoints(eps, subset?.labels, push.mesh.clusterId);

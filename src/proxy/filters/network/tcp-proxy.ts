@@ -3,8 +3,9 @@
  * cluster, connect (the cluster's connect_timeout and upstream bind, max_connect_attempts), then
  * proxy bytes both ways with backpressure and half-close. A reset on either side is passed on
  * as a reset. Failures end the downstream and are recorded as response flags (UH, UO, UF, URX,
- * DC, NR, NC); nothing throws out of an event handler. The downstream must arrive paused (the
- * listener's pauseOnConnect).
+ * DC, NR, NC); nothing throws out of an event handler. Connect successes and failures (timeouts
+ * included) go to the cluster's outlier detection as local-origin results, as Envoy's do. The
+ * downstream must arrive paused (the listener's pauseOnConnect).
  */
 import { connect, type Socket } from 'node:net';
 import type { Cluster, Host } from '../../cluster/cluster.ts';
@@ -129,7 +130,10 @@ export class TcpProxySession implements ProxiedConnection {
       cluster.stats.upstream_cx_connect_timeout.inc();
       up.destroy(new Error('connect timeout'));
     }, cluster.connectTimeoutMs);
-    up.once('connect', () => this.onConnected(cluster, up));
+    up.once('connect', () => {
+      cluster.reportOutcome(host, 'success');
+      this.onConnected(cluster, up);
+    });
     up.on('error', () => this.onUpstreamError(cluster, host, up));
     up.on('end', () => (this.upstreamRemoteClose = true));
     up.on('close', () => this.onUpstreamClose(cluster, host, up));
@@ -164,6 +168,7 @@ export class TcpProxySession implements ProxiedConnection {
       clearTimeout(this.timer);
       cluster.stats.upstream_cx_connect_fail.inc();
       host.stats.cx_connect_fail++;
+      cluster.reportOutcome(host, 'local_origin_failure');
       return;
     }
     this.upstreamRemoteClose = true;

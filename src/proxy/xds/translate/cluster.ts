@@ -2,9 +2,9 @@
  * Cluster (CDS) -> ClusterSpec. Supported: types EDS (its endpoints over ADS), STATIC (inline
  * load_assignment), STRICT_DNS / LOGICAL_DNS (inline endpoints naming DNS hosts, resolved when
  * connecting) and ORIGINAL_DST (lb_policy CLUSTER_PROVIDED); lb_policy ROUND_ROBIN,
- * LEAST_REQUEST (choice_count), RANDOM, RING_HASH and MAGLEV (by source IP at L4);
- * connect_timeout (Envoy's default 5s); the DEFAULT priority circuit breaker's max_connections
- * (Envoy's default 1024); the upstream HTTP protocol, its options and the request thresholds
+ * LEAST_REQUEST, RANDOM, RING_HASH and MAGLEV with their configs and slow start, the healthy
+ * panic threshold (cluster-lb.ts), outlier_detection (cluster-outlier.ts); connect_timeout
+ * (Envoy's default 5s); the DEFAULT priority circuit breaker's max_connections (Envoy's 1024); the upstream HTTP protocol, its options and the request thresholds
  * (http-protocol-options.ts); upstream_bind_config; Istio's service metadata (else the service is
  * read from an `outbound|...` name). What Mizzen would silently get wrong (TLS transport
  * sockets, custom cluster types, other policies) is refused.
@@ -13,6 +13,8 @@ import { ENVOY_DEFAULT_MAX_CONNECTIONS } from '../../cluster/cluster.ts';
 import type { ClusterSpec, LbPolicy } from '../../cluster/cluster-config.ts';
 import { serviceFromClusterName } from '../../cluster/names.ts';
 import { At, durationMs, ip, list, obj, oneOf, str, typeName, uint, type Obj } from './fields.ts';
+import { translateLbFields } from './cluster-lb.ts';
+import { translateOutlierDetection } from './cluster-outlier.ts';
 import { translateAssignment } from './endpoint.ts';
 import { defaultThresholds, translateHttpOptions } from './http-protocol-options.ts';
 import { istioService } from './metadata.ts';
@@ -45,16 +47,20 @@ export function translateCluster(v: unknown): ClusterSpec {
   }
   refuseTls(c, at);
   const bind = obj(obj(c['upstreamBindConfig'], at.field('upstreamBindConfig'))['sourceAddress'], at.field('upstreamBindConfig.sourceAddress'));
+  const { choiceCount, ...lb } = translateLbFields(c, at, lbPolicy);
+  const outlierDetection = type === 'ORIGINAL_DST' ? undefined : translateOutlierDetection(c['outlierDetection'], at.field('outlierDetection'));
   const common = {
     name,
     connectTimeoutMs: durationMs(c['connectTimeout'], at.field('connectTimeout'), ENVOY_DEFAULT_CONNECT_TIMEOUT_MS),
     lbPolicy,
-    choiceCount: uint(obj(c['leastRequestLbConfig'], at.field('leastRequestLbConfig'))['choiceCount'], at.field('leastRequestLbConfig.choiceCount'), 2, 2),
+    choiceCount,
     maxConnections: maxConnections(c, at),
     http: translateHttpOptions(c, at),
     upstreamBind: bind['address'] === undefined ? undefined : ip(bind['address'], at.field('upstreamBindConfig.sourceAddress.address')),
     service: istioService(c['metadata'], at.field('metadata')) ?? serviceFromClusterName(name),
     addedViaApi: true,
+    ...lb,
+    ...(outlierDetection ? { outlierDetection } : {}),
   };
   if (type === 'ORIGINAL_DST') return { ...common, type, hostIp: undefined, peerAt: undefined };
   if (type !== 'EDS') {

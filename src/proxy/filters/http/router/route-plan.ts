@@ -7,6 +7,7 @@ import type { HeaderMap } from '../../../core/http-stream-info.ts';
 import type { Random } from '../../../core/random.ts';
 import { chooseCluster } from '../../../route/cluster-target.ts';
 import type { CorsPolicy, FaultConfig } from '../../../route/filter-config.ts';
+import type { HashPolicy } from '../../../route/route-action-config.ts';
 import type { Fraction } from '../../../route/fraction.ts';
 import { applyHeaderMutations, mutationLevels } from '../../../route/header-mutations.ts';
 import { redirectLocation } from '../../../route/redirect.ts';
@@ -36,6 +37,10 @@ export interface UpstreamPlan {
   readonly cors: CorsPolicy | undefined;
   readonly includeRequestAttemptCount: boolean;
   readonly includeAttemptCountInResponse: boolean;
+  /** The route's hash policies (RING_HASH / MAGLEV keys). */
+  readonly hashPolicy: readonly HashPolicy[];
+  /** :path as received (query included), for query-parameter hash keys. */
+  readonly requestPath: string;
 }
 
 export interface LocalPlan {
@@ -91,6 +96,8 @@ export function planRoute(config: RouteConfig, req: PlanRequest, random: Random)
     fault,
     cors,
     includeRequestAttemptCount: sel.virtualHost.includeRequestAttemptCount,
+    hashPolicy: a.hashPolicy,
+    requestPath: req.path,
     includeAttemptCountInResponse: sel.virtualHost.includeAttemptCountInResponse,
   };
 }

@@ -23,6 +23,8 @@ import { flagFor, outcomeOf, resetBody, resetDetails } from './reset-reasons.ts'
 import { retryBackoffMs, shouldRetry, type RetryOutcome } from '../../../route/retry.ts';
 import type { UpstreamPlan } from './route-plan.ts';
 import { upstreamProtocol } from './upstream-protocol.ts';
+import { hashKeyFor, type HashKeyResult } from './hash-key.ts';
+import { outcomeForStatus } from '../../../cluster/outlier-outcome.ts';
 
 /** What the router needs from the stream it serves. */
 export interface RouterCallbacks {
@@ -59,6 +61,9 @@ export class Router {
   private perTry: NodeJS.Timeout | undefined;
   private retrying = false;
   private endAttempt: () => void = () => {};
+  /** Hosts earlier attempts used (retry_host_predicate previous_hosts). */
+  private readonly tried: Host[] = [];
+  private hash: HashKeyResult | undefined;
   private readonly cb: RouterCallbacks;
   private readonly plan: UpstreamPlan;
   private readonly deps: RouterDeps;
@@ -105,7 +110,13 @@ export class Router {
 
   private attempt(cluster: Cluster): void {
     const info = this.cb.info;
-    const host = cluster.chooseHost(this.cb.destination ?? { ip: '0.0.0.0', port: 0 }, info.downstreamRemote);
+    const r = this.plan.retry;
+    this.hash ??= hashKeyFor(this.plan.hashPolicy, { headers: this.cb.headers, path: this.plan.requestPath, remoteIp: info.downstreamRemote?.ip }, this.deps.random);
+    const host = cluster.chooseHost(this.cb.destination ?? { ip: '0.0.0.0', port: 0 }, info.downstreamRemote, {
+      hashKey: this.hash.key,
+      excludeHosts: r?.retryHostPredicate.includes('previous_hosts') ? this.tried : undefined,
+      hostSelectionRetryMaxAttempts: r?.hostSelectionRetryMaxAttempts,
+    });
     if (!host) return this.reply(503, 'no healthy upstream', 'no_healthy_upstream', ResponseFlags.NoHealthyUpstream);
     this.cb.setUpstream(cluster, host);
     info.upstreamHost = host.address;
@@ -119,11 +130,15 @@ export class Router {
     }
     cluster.stats.upstream_rq_total.inc();
     cluster.stats.upstream_rq_active.inc();
+    this.tried.push(host);
+    host.stats.rq_total++;
+    host.stats.rq_active++;
     let attemptOpen = true;
     this.endAttempt = () => {
       if (!attemptOpen) return;
       attemptOpen = false;
       cluster.stats.upstream_rq_active.dec();
+      host.stats.rq_active--;
     };
     const h = clusterHttp(cluster);
     const pool: ConnPool = this.deps.pools.get(cluster, host, protocol, { maxRequestsPerConnection: h.maxRequestsPerConnection, idleTimeoutMs: h.idleTimeoutMs });
@@ -148,6 +163,9 @@ export class Router {
         onHeaders: (status, rh, endStream) => {
           if (!current()) return;
           cluster.stats[`upstream_rq_${statusClass(status)}`].inc();
+          cluster.reportOutcome(host, outcomeForStatus(status));
+          if (status < 500) host.stats.rq_success++;
+          else host.stats.rq_error++;
           if (this.retryAllowed({ status, grpcStatus: grpcStatusOf(rh) })) {
             stream?.abort();
             this.endAttempt();
@@ -159,6 +177,7 @@ export class Router {
           info.upstreamServiceTimeMs = Date.now() - started;
           const out: HeaderMap = { ...rh, 'x-envoy-upstream-service-time': String(info.upstreamServiceTimeMs) };
           if (this.plan.includeAttemptCountInResponse) out['x-envoy-attempt-count'] = String(this.attempts);
+          if (this.hash?.setCookie) out['set-cookie'] = this.hash.setCookie;
           this.plan.responseHeaders(out);
           // Headers that end the stream (gRPC trailers-only) must end it downstream too, or the status is lost.
           this.cb.encodeHeaders(status, out, endStream === true);
@@ -181,6 +200,10 @@ export class Router {
         onError: (f) => {
           if (!current()) return;
           this.endAttempt();
+          if (f.reason !== 'overflow') {
+            cluster.reportOutcome(host, 'local_origin_failure');
+            host.stats.rq_error++;
+          }
           if (f.reason === 'remote_reset' || f.reason === 'connection_termination') cluster.stats.upstream_rq_rx_reset.inc();
           this.onFailure(cluster, f);
         },
@@ -193,6 +216,8 @@ export class Router {
       this.perTry = setTimeout(() => {
         if (this.responseStarted || !current()) return;
         cluster.stats.upstream_rq_per_try_timeout.inc();
+        cluster.reportOutcome(host, 'local_origin_failure');
+        host.stats.rq_timeout++;
         stream?.abort();
         this.endAttempt();
         if (this.retryAllowed({ perTryTimeout: true })) return this.retry(cluster);
