@@ -99,7 +99,7 @@ describe('DestinationRule policies, control plane to data plane', () => {
       } }),
       doc('DestinationRule', 'details', { host: 'details', trafficPolicy: { loadBalancer: { consistentHash: { useSourceIp: true } } } }),
       doc('VirtualService', 'ratings', { hosts: ['ratings'], http: [{ route: [{ destination: { host: 'ratings' } }] }] }),
-      doc('VirtualService', 'details', { hosts: ['details'], http: [{ route: [{ destination: { host: 'details' } }] }] }),
+      // details has no VirtualService: its default route must still carry the DestinationRule's hash policy (regression).
     ]) {
       const r = bi.store.apply(d);
       assert.deepEqual(r.issues.filter((i) => i.severity === 'error'), [], JSON.stringify(d));

@@ -87,8 +87,9 @@ export function translateHttpRoutes(vs: BoundVirtualService, ctx: RouteContext):
 }
 
 /** The route of a service without a VirtualService (Istio's default outbound route). */
-export function defaultRoute(cluster: string, host: string, port: number, flavour: GeneratorFlavour): Json {
-  const route: Json = { cluster, ...timeoutFields(undefined) };
+/** The route of a service without a VirtualService; `hashPolicy` carries its DestinationRule's consistentHash, as Istio adds it. */
+export function defaultRoute(cluster: string, host: string, port: number, flavour: GeneratorFlavour, hashPolicy?: Json[]): Json {
+  const route: Json = { cluster, ...timeoutFields(undefined), ...(hashPolicy ? { hashPolicy } : {}) };
   if (flavour === 'sidecar') route['retryPolicy'] = retryPolicy(undefined, true);
   return { name: 'default', match: { prefix: '/' }, route, decorator: { operation: `${host}:${port}/*` } };
 }

@@ -10,6 +10,7 @@ import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
 import { mayCarryHttp } from '../../registry/protocol.ts';
 import type { Generator, Json, XdsResource } from '../generator.ts';
+import { hashPolicyFor } from './route-destination.ts';
 import { defaultRoute, translateHttpRoutes } from './http-route.ts';
 import { timeoutFields } from './route-policies.ts';
 import { dedupeDomains, serviceDomains } from './virtual-hosts.ts';
@@ -39,7 +40,7 @@ export function buildSidecarRouteConfig(proxy: Proxy, push: PushContext, port: n
     vhosts.push({
       name: `${svc.hostname}:${port}`,
       domains: serviceDomains(svc, port, proxy.namespace),
-      routes: routes.length > 0 ? routes : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, 'sidecar')],
+      routes: routes.length > 0 ? routes : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, 'sidecar', hashPolicyFor([{ host: svc.hostname, port: { number: port } }], ctx))],
       includeRequestAttemptCount: true,
     });
   }
