@@ -86,8 +86,7 @@ export function translateHttpRoutes(vs: BoundVirtualService, ctx: RouteContext):
   return out;
 }
 
-/** The route of a service without a VirtualService (Istio's default outbound route). */
-/** The route of a service without a VirtualService; `hashPolicy` carries its DestinationRule's consistentHash, as Istio adds it. */
+/** The route of a service without a VirtualService (Istio's default outbound route); `hashPolicy` carries its DestinationRule's consistentHash, as Istio adds it. */
 export function defaultRoute(cluster: string, host: string, port: number, flavour: GeneratorFlavour, hashPolicy?: Json[]): Json {
   const route: Json = { cluster, ...timeoutFields(undefined), ...(hashPolicy ? { hashPolicy } : {}) };
   if (flavour === 'sidecar') route['retryPolicy'] = retryPolicy(undefined, true);
