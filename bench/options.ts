@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Extra node flags for the Mizzen sidecar processes (experiments, e.g. "--max-semi-space-size=2"). */
   readonly sidecarNodeFlags: readonly string[];
+  /** Extra environment for the Mizzen sidecars (experiments, e.g. MIZZEN_ACCESS_LOG_FILE= to turn the access log off). */
+  readonly sidecarEnv: Readonly<Record<string, string>>;
   /** Re-render the report (targets, tables, chart, markdown) from a results JSON instead of measuring. */
   readonly render: string | undefined;
   readonly help: boolean;
@@ -45,7 +47,8 @@ export const USAGE = `npm run bench -- [flags]
   --out DIR               where to write the JSON, SVG and markdown (default bench/results)
   --profile               instead: run Mizzen under load with --cpu-prof and summarise the top self-time functions
   --render FILE           re-render targets, tables, SVG and markdown from a results JSON (no measuring)
-  --sidecar-node-flags="F"  extra node flags for the mizzen sidecar processes (an experiment; recorded in the results)`;
+  --sidecar-node-flags="F"  extra node flags for the mizzen sidecar processes (an experiment; recorded in the results)
+  --sidecar-env="K=V ..."   extra environment for the mizzen sidecars (an experiment, e.g. MIZZEN_ACCESS_LOG_FILE= ; recorded)`;
 
 function positive(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -61,7 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'quick': { type: 'boolean' }, 'duration': { type: 'string' }, 'connections': { type: 'string' }, 'rps': { type: 'string' },
       'modes': { type: 'string' }, 'saturation-seconds': { type: 'string' }, 'bulk-seconds': { type: 'string' }, 'no-h2c': { type: 'boolean' },
       'no-data-path': { type: 'boolean' }, 'no-control-plane': { type: 'boolean' }, 'services': { type: 'string' }, 'pods': { type: 'string' },
-      'proxies': { type: 'string' }, 'out': { type: 'string' }, 'profile': { type: 'boolean' }, 'sidecar-node-flags': { type: 'string' }, 'render': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
+      'proxies': { type: 'string' }, 'out': { type: 'string' }, 'profile': { type: 'boolean' }, 'sidecar-node-flags': { type: 'string' }, 'sidecar-env': { type: 'string' }, 'render': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
   });
   const quick = v.quick === true;
@@ -87,6 +90,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     outDir: v.out,
     profile: v.profile === true,
     sidecarNodeFlags: (v['sidecar-node-flags'] ?? '').split(' ').filter(Boolean),
+    sidecarEnv: Object.fromEntries((v['sidecar-env'] ?? '').split(' ').filter(Boolean).map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--sidecar-env: expected K=V, got ${JSON.stringify(kv)}`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    })),
     render: v.render,
     help: v.help === true,
   };

@@ -41,9 +41,9 @@ async function busyShare(ms: number): Promise<number> {
 }
 
 const NOTES = [
-  'Mizzen: both sidecars run `mizzen sidecar` (uid/gid 1337) from a registry.json with Service web.bench (ClusterIP 10.97.0.10); the client calls the ClusterIP and its sidecar picks the endpoint (cluster outbound|80||web.bench.svc.cluster.local). Telemetry on: Istio TCP metrics and the access log.',
+  'Mizzen: both sidecars run `mizzen sidecar` (uid/gid 1337), programmed over xDS (PILOT_DISCOVERY_ADDRESS) by `mizzen control` in the node namespace (ADS on the bridge address 10.252.0.1:15010, pinned to the load CPU; its CPU is not in the sidecar figures and is shown on its own). Registry: Service web.bench (ClusterIP 10.97.0.10) with ports `http` 80 and `http2` 8081 (both L7: HTTP connection manager, router, per-host pools; h2c is HTTP/2 on both legs, between the sidecars too, per Istio\'s cluster protocol) and `tcp-iperf` 5201 (tcp_proxy). The client calls the ClusterIP and its sidecar picks the endpoint. Telemetry on: the access log to a file per sidecar, istio_requests_total and the HTTP histograms (and Istio\'s TCP metrics for iperf3).',
   'Baseline and HAProxy: the client calls the same ClusterIP; the node namespace DNATs it to the server pod, as kube-proxy does (HAProxy connects to the original destination).',
-  'HAProxy runs one thread per sidecar (nbthread 1); in http mode only port 80 is HTTP, so h2c and iperf3 pass at L4 in every mode.',
+  'HAProxy runs one thread per sidecar (nbthread 1). In http mode ports 80 and 8081 are HTTP (h2c: the h2 preface detected on the upgraded connection, `proto h2` to the server); iperf3 passes at L4 in every mode. HAProxy has no access log or metrics configured.',
   'h2load paces each connection with its own timer; the timers start together, so at 16 connections requests come in bursts of 16 (visible in the baseline p50). It does not correct coordinated omission.',
 ];
 
@@ -51,7 +51,7 @@ async function dataPath(o: BenchOptions, runDir: string, pinning: Pinning): Prom
   const plan: DataPathPlan = {
     secondsPerPoint: o.seconds, warmupSeconds: o.warmupSeconds, connections: o.connections, rps: o.rps,
     saturationConnections: o.saturationConnections, saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, h2c: o.h2c, pinning,
-    mizzen: { nodeFlags: o.sidecarNodeFlags },
+    mizzen: { nodeFlags: o.sidecarNodeFlags, env: o.sidecarEnv },
   };
   const out: ModeResult[] = [];
   for (const mode of o.modes) {
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   removeDirLater(runDir);
   const outDir = o.outDir ?? (o.quick ? join(tmpdir(), 'mizzen-bench-quick') : resultsDir);
   if (o.profile) {
-    await runProfile({ seconds: o.seconds, rps: o.rps, connections: o.connections.at(-1) ?? 16, runDir, pinning, outDir, log, nodeFlags: o.sidecarNodeFlags });
+    await runProfile({ seconds: o.seconds, rps: o.rps, connections: o.connections.at(-1) ?? 16, runDir, pinning, outDir, log, nodeFlags: o.sidecarNodeFlags, env: o.sidecarEnv });
     return 0;
   }
   const date = new Date().toISOString();
@@ -113,7 +113,7 @@ async function main(): Promise<number> {
     date, machine: machineInfo(),
     settings: {
       quick: o.quick, secondsPerPoint: o.seconds, connections: o.connections, rps: o.rps, saturationConnections: o.saturationConnections,
-      saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, pinning, sidecarNodeFlags: o.sidecarNodeFlags,
+      saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, pinning, sidecarNodeFlags: o.sidecarNodeFlags, sidecarEnv: o.sidecarEnv,
       target: `Targets: CPU ≤ ${LIMITS.cpuPerSidecar} vCPU per sidecar per 1000 rps and ≤ ${LIMITS.cpuVsHaproxyHttp}× HAProxy http mode; p90 added ≤ the HAProxy pair's; peak RSS ≤ 40 MB per sidecar; TCP bulk ≥ ${LIMITS.bulkShare * 100}% of baseline.`,
     },
     modes, controlPlane: cp, targets: checkTargets(modes, o.connections), busyBefore: before,

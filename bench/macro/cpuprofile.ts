@@ -2,7 +2,9 @@
  * A V8 .cpuprofile (node --cpu-prof) reduced to what a person reads first: self time per
  * function (summed over every node of the call tree with the same function, file and line),
  * and self time per area (V8's pseudo-frames, Node internals, Mizzen's folders, dependencies),
- * optionally only over a window of the profile (the load, without start-up and drain).
+ * and total (inclusive) time of Mizzen's own functions and of the node: internals they call
+ * into (what a request costs along its path), optionally only over a window of the profile
+ * (the load, without start-up and drain).
  */
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
@@ -16,6 +18,9 @@ export interface ProfileSummary {
   readonly busyMs: number;
   readonly functions: readonly SelfTime[];
   readonly areas: readonly SelfTime[];
+  /** Total time (self + callees) of Mizzen's functions (src/) and of node: internals, top first. */
+  readonly inclusiveMizzen: readonly SelfTime[];
+  readonly inclusiveNode: readonly SelfTime[];
 }
 
 function shortUrl(url: string): string {
@@ -66,6 +71,7 @@ export function summarizeProfile(p: CpuProfile, top = 25, window?: Window): Prof
     area.set(a, (area.get(a) ?? 0) + us);
   }
   const busy = total - idle;
+  const inclusive = inclusiveTimes(p, byId, selfUs);
   const rank = (entries: { name: string; where: string; us: number }[]): SelfTime[] => entries
     .filter((e) => e.name !== '(idle)').sort((a, b) => b.us - a.us).slice(0, top)
     .map((e) => ({ name: e.name, where: e.where, ms: e.us / 1000, share: busy > 0 ? e.us / busy : 0 }));
@@ -73,7 +79,33 @@ export function summarizeProfile(p: CpuProfile, top = 25, window?: Window): Prof
     totalMs: total / 1000, idleMs: idle / 1000, busyMs: busy / 1000,
     functions: rank([...fn.values()]),
     areas: rank([...area].map(([name, us]) => ({ name, where: '', us }))),
+    inclusiveMizzen: rank(inclusive.filter((e) => e.where.startsWith('src/'))),
+    inclusiveNode: rank(inclusive.filter((e) => e.where.startsWith('node:'))),
   };
+}
+
+/** Each function's self time plus its callees', counted once per sample even when recursive. */
+function inclusiveTimes(p: CpuProfile, byId: ReadonlyMap<number, ProfileNode>, selfUs: ReadonlyMap<number, number>): { name: string; where: string; us: number }[] {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, { name: string; where: string; us: number }>();
+  for (const [id, us] of selfUs) {
+    const leaf = byId.get(id)?.callFrame;
+    if (!leaf || leaf.functionName.startsWith('(')) continue;
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)?.callFrame;
+      if (!f || f.url === '') continue;
+      const where = `${shortUrl(f.url)}:${f.lineNumber + 1}`;
+      const key = `${f.functionName}@${where}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const e = out.get(key) ?? { name: f.functionName || '(anonymous)', where, us: 0 };
+      e.us += us;
+      out.set(key, e);
+    }
+  }
+  return [...out.values()];
 }
 
 export function renderProfile(title: string, s: ProfileSummary): string {
@@ -82,5 +114,7 @@ export function renderProfile(title: string, s: ProfileSummary): string {
     `${title}: ${s.totalMs.toFixed(0)} ms sampled, ${s.busyMs.toFixed(0)} ms busy, ${s.idleMs.toFixed(0)} ms idle (shares are of busy time)`,
     'top self time by function:', ...s.functions.map(row),
     'self time by area:', ...s.areas.map(row),
+    'total (inclusive) time, Mizzen functions:', ...s.inclusiveMizzen.map(row),
+    'total (inclusive) time, node: internals:', ...s.inclusiveNode.map(row),
   ].join('\n');
 }

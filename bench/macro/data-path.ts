@@ -2,11 +2,13 @@
  * One mode, measured on a fresh topology: server apps up, the mode's proxies up, one checked
  * request, a warm-up, then HTTP/1.1 at the fixed rate for each connection count (latency from
  * h2load, the proxies' CPU from /proc around each point), h2c at the fixed rate, saturation
- * (wrk), TCP bulk (iperf3), and each proxy's peak RSS; then everything is torn down.
+ * (wrk), TCP bulk (iperf3), and each proxy's peak RSS; the mode's other processes (Mizzen's
+ * control plane) are measured on their own, and the L7 sidecars' telemetry is counted; then
+ * everything is torn down.
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModeResult, ProxyUsage, RatePoint } from '../report/types.ts';
+import type { ModeResult, OtherProcessUsage, ProxyUsage, RatePoint } from '../report/types.ts';
 import { runBulk } from './bulk.ts';
 import { runSaturation } from './closed-loop.ts';
 import { runAtRate, type RateResult } from './h2load.ts';
@@ -52,7 +54,7 @@ export async function withMode<T>(mode: ModeName, runDir: string, pinning: Pinni
   const topo = buildTopology();
   try {
     const apps = await startServerApps(topo.server, dir, pinning.load);
-    const ctx: ModeContext = { topo, dir, proxyCpus: pinning.proxies };
+    const ctx: ModeContext = { topo, dir, proxyCpus: pinning.proxies, loadCpus: pinning.load };
     const proxies = await startMode(mode, ctx, mizzen);
     try {
       const check = topo.client.tryExec(['curl', '-sS', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', `http://${topo.clusterIp}${PATH_1K}`], { uid: APP_UID });
@@ -72,6 +74,8 @@ export async function measureMode(mode: ModeName, runDir: string, plan: DataPath
     const { topo, dir } = ctx;
     const url = `http://${topo.clusterIp}${PATH_1K}`;
     const pids = proxies.proxies.map((p) => p.pid);
+    const others = proxies.others ?? [];
+    const othersCpu = new CpuMeter(others.map((o) => o.pid));
     const rate = async (connections: number, seconds: number, h1: boolean, tag: string): Promise<{ r: RateResult; cpu: Map<number, number> }> => {
       const meter = new CpuMeter(pids);
       const r = await runAtRate(topo.client, {
@@ -97,7 +101,9 @@ export async function measureMode(mode: ModeName, runDir: string, plan: DataPath
     const hwmAtRate = new Map(pids.map((p) => [p, memory(p).hwmBytes]));
     let h2c: RatePoint | null = null;
     if (plan.h2c) {
-      h2c = point(await rate(plan.connections[0] ?? 4, plan.secondsPerPoint, false, 'h2c'));
+      const x = await rate(plan.connections[0] ?? 4, plan.secondsPerPoint, false, 'h2c');
+      for (const [pid, s] of x.cpu) (perProxyCpu.get(pid) ?? {})['h2c'] = s / (x.r.succeeded / 1000);
+      h2c = point(x);
       log(`  h2c ${plan.rps} rps c=${h2c.connections}: p50 ${h2c.latencyUs.p50} p90 ${h2c.latencyUs.p90} p99 ${h2c.latencyUs.p99} µs`);
     }
     const saturation = await runSaturation(topo.client, url, plan.saturationConnections, plan.saturationSeconds, plan.pinning.load, APP_UID);
@@ -107,6 +113,10 @@ export async function measureMode(mode: ModeName, runDir: string, plan: DataPath
     const usage: ProxyUsage[] = proxies.proxies.map((p) => ({
       side: p.side, cpuPer1000: perProxyCpu.get(p.pid) ?? {}, peakRssAtRateBytes: hwmAtRate.get(p.pid) ?? NaN, peakRssBytes: memory(p.pid).hwmBytes,
     }));
-    return { mode, label: MODE_LABELS[mode], http1, h2c, saturation, bulk, proxies: usage };
+    const otherCpu = othersCpu.read();
+    const otherUsage: OtherProcessUsage[] = others.map((o) => ({ name: o.name, cpuSeconds: otherCpu.get(o.pid) ?? NaN, peakRssBytes: memory(o.pid).hwmBytes }));
+    const telemetry = proxies.telemetry?.();
+    if (telemetry) log(`  access log lines (client): ${JSON.stringify(telemetry.accessLogLines.client)}; istio_requests_total client ${telemetry.requestsTotal.client}, server ${telemetry.requestsTotal.server}`);
+    return { mode, label: MODE_LABELS[mode], http1, h2c, saturation, bulk, proxies: usage, ...(otherUsage.length > 0 ? { others: otherUsage } : {}), ...(telemetry ? { telemetry } : {}) };
   }, plan.mizzen);
 }

@@ -4,8 +4,9 @@
  * Outbound (15001) connects to the original destination (`server s 0.0.0.0:0`); inbound (15006)
  * does the same from 127.0.0.6, as Envoy's inbound cluster does. One thread (nbthread 1), as
  * each Mizzen sidecar has one event loop. In http mode the frontends stay tcp and switch to an
- * http backend for the HTTP/1.1 port by original destination port (HAProxy's implicit TCP to
- * HTTP upgrade), so h2c and iperf3 still pass at L4, as Istio treats ports named tcp-*.
+ * http backend for the HTTP/1.1 and h2c ports by original destination port (HAProxy's implicit
+ * TCP to HTTP upgrade, which detects the h2 preface; h2c to the server with `proto h2`), so
+ * only iperf3 passes at L4, as Istio treats ports named tcp-*.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +16,15 @@ import { waitFor, type Netns, type Proc } from './netns.ts';
 import { PORTS } from './topology.ts';
 
 export function haproxyConfig(mode: 'tcp' | 'http'): string {
-  // In http mode only the HTTP/1.1 port is HTTP; other ports pass at L4, as Istio treats a port named tcp-*.
-  const http = (backend: string): string => mode === 'http' ? `  use_backend ${backend}_http if { dst_port ${PORTS.http} }\n` : '';
-  const httpBackend = (backend: string, source: string): string => mode === 'http'
+  // In http mode the HTTP/1.1 port and the h2c port are HTTP (h2c both legs: the h2 preface is
+  // detected on the upgraded connection, `proto h2` towards the server); iperf3 passes at L4, as
+  // Istio treats a port named tcp-*.
+  const http = (backend: string): string => mode === 'http'
+    ? `  use_backend ${backend}_http if { dst_port ${PORTS.http} }\n  use_backend ${backend}_h2 if { dst_port ${PORTS.h2c} }\n`
+    : '';
+  const httpBackends = (backend: string, source: string): string => mode === 'http'
     ? `backend ${backend}_http\n  mode http\n  option http-keep-alive\n${source}  server s 0.0.0.0:0\n`
+      + `backend ${backend}_h2\n  mode http\n  option http-keep-alive\n${source}  server s 0.0.0.0:0 proto h2\n`
     : '';
   return `global
   maxconn 4000
@@ -31,12 +37,12 @@ defaults
 frontend outbound
   bind 0.0.0.0:15001
 ${http('orig')}  default_backend orig
-${httpBackend('orig', '')}backend orig
+${httpBackends('orig', '')}backend orig
   server s 0.0.0.0:0
 frontend inbound
   bind 0.0.0.0:15006
 ${http('orig_in')}  default_backend orig_in
-${httpBackend('orig_in', '  source 127.0.0.6\n')}backend orig_in
+${httpBackends('orig_in', '  source 127.0.0.6\n')}backend orig_in
   source 127.0.0.6
   server s 0.0.0.0:0
 `;

@@ -36,6 +36,7 @@ export interface ProfilePlan {
   readonly outDir: string;
   readonly log: (line: string) => void;
   readonly nodeFlags?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Raw profiles are a few MB each: kept outside the results folder, for Chrome DevTools or speedscope. */
@@ -61,7 +62,7 @@ async function profiled(plan: ProfilePlan, tag: 'rate' | 'saturation'): Promise<
       const started = processStartMs(p.pid);
       sides.push({ side: p.side, pid: p.pid, window: { fromMs: from - started, toMs: to - started } });
     }
-  }, { nodeFlags: [...(plan.nodeFlags ?? []), '--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', profDir] });
+  }, { nodeFlags: [...(plan.nodeFlags ?? []), '--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', profDir], ...(plan.env ? { env: plan.env } : {}) });
   const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no .cpuprofile written in ${profDir}`);
   const out: string[] = [];

@@ -9,7 +9,7 @@ import { Netns } from './netns.ts';
 
 export const SUBNET = '10.252.0';
 export const CLUSTER_IP = '10.97.0.10';
-/** The Service's ports: nginx HTTP/1.1, nginx h2c (prior knowledge), iperf3. */
+/** The Service's ports: nginx HTTP/1.1 (`http`), nginx h2c with prior knowledge (`http2`), iperf3 (`tcp-iperf`). */
 export const PORTS = { http: 80, h2c: 8081, iperf: 5201 } as const;
 
 export interface Topology {
@@ -19,6 +19,8 @@ export interface Topology {
   readonly clientIp: string;
   readonly serverIp: string;
   readonly clusterIp: string;
+  /** The node namespace's address on the bridge (the pods' default gateway). */
+  readonly nodeIp: string;
   destroy(): void;
 }
 
@@ -45,7 +47,7 @@ export function buildTopology(): Topology {
   const serverIp = `${SUBNET}.3`;
   node.exec(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-d', `${CLUSTER_IP}/32`, '-p', 'tcp', '-j', 'DNAT', '--to-destination', serverIp]);
   return {
-    node, client, server, clientIp: `${SUBNET}.2`, serverIp, clusterIp: CLUSTER_IP,
+    node, client, server, clientIp: `${SUBNET}.2`, serverIp, clusterIp: CLUSTER_IP, nodeIp: `${SUBNET}.1`,
     destroy() {
       for (const ns of [client, server, node]) ns.destroy();
     },

@@ -4,6 +4,7 @@
  * resources and throughput per mode, the targets, and the control plane at scale.
  */
 import { fixed, mb, pct, ratio, signedUs, thousands, us } from './format.ts';
+import { H2C_LAYER } from '../macro/mode.ts';
 import type { BenchResult, ModeResult } from './types.ts';
 
 export interface Table {
@@ -29,12 +30,12 @@ function latencyTable(r: BenchResult): Table {
     const p = m.h2c;
     const b = base?.h2c;
     if (!p) continue;
-    rows.push([`${m.mode} (h2c, L4)`, String(p.connections), fixed(p.achievedRps, 0), us(p.latencyUs.p50), us(p.latencyUs.p90), us(p.latencyUs.p99), us(p.latencyUs.max),
+    rows.push([`${m.mode} (${H2C_LAYER[m.mode]})`, String(p.connections), fixed(p.achievedRps, 0), us(p.latencyUs.p50), us(p.latencyUs.p90), us(p.latencyUs.p99), us(p.latencyUs.max),
       b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p50 - b.latencyUs.p50) : '', b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p90 - b.latencyUs.p90) : '',
       b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p99 - b.latencyUs.p99) : '', p.pairCpuPer1000 === null ? '' : fixed(p.pairCpuPer1000 / 2, 4), `${p.succeeded}/${p.failed}`]);
   }
   return {
-    title: `Latency at a fixed ${r.settings.rps} rps, HTTP/1.1, 1 KB (${r.settings.secondsPerPoint} s per point)`,
+    title: `Latency at a fixed ${r.settings.rps} rps, HTTP/1.1 and h2c, 1 KB (${r.settings.secondsPerPoint} s per point)`,
     header: ['mode', 'conns', 'rps', 'p50', 'p90', 'p99', 'max', '+p50', '+p90', '+p99', 'CPU/sidecar/1000rps', 'ok/failed'],
     rows,
   };
@@ -46,10 +47,12 @@ function resourcesTable(r: BenchResult): Table {
     const p = m.proxies.find((x) => x.side === s);
     return p ? mb(p[f]) : '';
   };
-  const cpu = (m: ModeResult): string => r.settings.connections.map((c) => fixed((m.http1.find((p) => p.connections === c)?.pairCpuPer1000 ?? NaN) / 2, 4)).join(' / ');
+  const cpu = (m: ModeResult): string => [...r.settings.connections.map((c) => m.http1.find((p) => p.connections === c)), ...(m.h2c ? [m.h2c] : [])]
+    .map((p) => fixed((p?.pairCpuPer1000 ?? NaN) / 2, 4)).join(' / ');
+  const h2c = r.modes.some((m) => m.h2c) ? ' / h2c' : '';
   return {
     title: 'Resources and throughput per mode',
-    header: ['mode', `CPU/sidecar/1000rps (c=${r.settings.connections.join(' / c=')})`, 'RSS client', 'RSS server', 'RSS peak (whole run)', `saturation (wrk c=${r.settings.saturationConnections})`, 'vs baseline', 'TCP bulk', 'vs baseline'],
+    header: ['mode', `CPU/sidecar/1000rps (c=${r.settings.connections.join(' / c=')}${h2c})`, 'RSS client', 'RSS server', 'RSS peak (whole run)', `saturation (wrk c=${r.settings.saturationConnections})`, 'vs baseline', 'TCP bulk', 'vs baseline'],
     rows: r.modes.map((m) => [
       m.mode, m.proxies.length > 0 ? cpu(m) : '', side(m, 'client', 'peakRssAtRateBytes'), side(m, 'server', 'peakRssAtRateBytes'),
       m.proxies.length > 0 ? `${side(m, 'client', 'peakRssBytes')} / ${side(m, 'server', 'peakRssBytes')}` : '',
@@ -57,6 +60,21 @@ function resourcesTable(r: BenchResult): Table {
       `${m.bulk.gbitsPerSecond.toFixed(2)} Gbit/s`, base ? pct(m.bulk.gbitsPerSecond / base.bulk.gbitsPerSecond) : '',
     ]),
   };
+}
+
+/** Mizzen's control plane and what the L7 sidecars recorded: not sidecar figures, shown on their own. */
+function othersTable(r: BenchResult): Table | undefined {
+  const rows: string[][] = [];
+  for (const m of r.modes) {
+    for (const o of m.others ?? []) rows.push([m.mode, o.name, `${fixed(o.cpuSeconds, 2)} s CPU over the whole mode (all points, saturation, bulk)`, `peak RSS ${mb(o.peakRssBytes)}`]);
+    const t = m.telemetry;
+    if (t) {
+      const lines = (s: 'client' | 'server'): string => Object.entries(t.accessLogLines[s]).map(([k, n]) => `${k} ${thousands(n)}`).join(', ');
+      rows.push([m.mode, 'access log lines by protocol', `client: ${lines('client')}`, `server: ${lines('server')}`]);
+      rows.push([m.mode, 'istio_requests_total', `client (reporter=source): ${thousands(t.requestsTotal.client)}`, `server (reporter=destination): ${thousands(t.requestsTotal.server)}`]);
+    }
+  }
+  return rows.length > 0 ? { title: 'Not counted as sidecar: the control plane, and what the L7 sidecars recorded', header: ['mode', 'what', 'value', 'value'], rows } : undefined;
 }
 
 function targetsTable(r: BenchResult): Table {
@@ -91,6 +109,8 @@ function controlTable(r: BenchResult): Table | undefined {
 export function tablesOf(r: BenchResult): Table[] {
   const t: Table[] = [];
   if (r.modes.length > 0) t.push(latencyTable(r), resourcesTable(r));
+  const o = othersTable(r);
+  if (o) t.push(o);
   if (r.targets.length > 0) t.push(targetsTable(r));
   const c = controlTable(r);
   if (c) t.push(c);

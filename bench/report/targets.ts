@@ -1,8 +1,9 @@
 /**
  * The issue's targets, checked on every run with figures from the same run: CPU per sidecar
  * per 1000 rps (absolute and against HAProxy's http mode), latency added at p90 against the
- * HAProxy pair (tcp mode is the like-for-like L4 peer; http mode shown too), peak RSS per
- * sidecar, and TCP bulk throughput against the baseline. Each says PASS or FAIL and by how much.
+ * HAProxy pair (http mode is the like-for-like L7 peer; tcp mode shown too), the same two for
+ * h2c (HAProxy http mode, which also carries h2c at L7), peak RSS per sidecar, and TCP bulk
+ * throughput against the baseline. Each says PASS or FAIL and by how much.
  */
 import type { ModeName } from '../macro/mode.ts';
 import { mb, ratio, us } from './format.ts';
@@ -39,13 +40,31 @@ export function checkTargets(modes: readonly ModeResult[], connections: readonly
     const b = at(base, c);
     if (!b || !mz) continue;
     const added = mz.latencyUs.p90 - b.latencyUs.p90;
-    for (const [peer, name] of [[hapTcp, 'tcp'], [hapHttp, 'http']] as const) {
+    for (const [peer, name] of [[hapHttp, 'http'], [hapTcp, 'tcp']] as const) {
       const p = at(peer, c);
       if (!p) continue;
       const peerAdded = p.latencyUs.p90 - b.latencyUs.p90;
       const diff = added - peerAdded;
       out.push({
         name: `p90 added vs HAProxy ${name} mode, c=${c}`, pass: added <= peerAdded, measured: `+${us(added)}`, limit: `≤ +${us(peerAdded)}`,
+        margin: `${diff <= 0 ? `${us(-diff)} less` : `${us(diff)} more`} (${ratio(added / peerAdded)} HAProxy's)`,
+      });
+    }
+  }
+  const mzH2 = mizzen.h2c;
+  const hhH2 = hapHttp?.h2c;
+  if (mzH2 && hhH2 && mzH2.pairCpuPer1000 !== null && hhH2.pairCpuPer1000 !== null) {
+    const perSidecar = mzH2.pairCpuPer1000 / 2;
+    out.push({ name: `CPU per sidecar per 1000 rps, h2c c=${mzH2.connections}`, pass: perSidecar <= LIMITS.cpuPerSidecar, measured: `${perSidecar.toFixed(4)} vCPU`, limit: `≤ ${LIMITS.cpuPerSidecar} vCPU`, margin: margin(perSidecar, LIMITS.cpuPerSidecar) });
+    const r = mzH2.pairCpuPer1000 / hhH2.pairCpuPer1000;
+    out.push({ name: `CPU vs HAProxy http mode, h2c c=${mzH2.connections}`, pass: r <= LIMITS.cpuVsHaproxyHttp, measured: `${r.toFixed(3)}×`, limit: `≤ ${LIMITS.cpuVsHaproxyHttp}×`, margin: margin(r, LIMITS.cpuVsHaproxyHttp) });
+    const b = base?.h2c;
+    if (b) {
+      const added = mzH2.latencyUs.p90 - b.latencyUs.p90;
+      const peerAdded = hhH2.latencyUs.p90 - b.latencyUs.p90;
+      const diff = added - peerAdded;
+      out.push({
+        name: `p90 added vs HAProxy http mode, h2c c=${mzH2.connections}`, pass: added <= peerAdded, measured: `+${us(added)}`, limit: `≤ +${us(peerAdded)}`,
         margin: `${diff <= 0 ? `${us(-diff)} less` : `${us(diff)} more`} (${ratio(added / peerAdded)} HAProxy's)`,
       });
     }

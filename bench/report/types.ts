@@ -18,6 +18,19 @@ export interface RatePoint extends RateResult {
   readonly pairCpuPer1000: number | null;
 }
 
+/** A process of the mode that is not a sidecar (Mizzen's control plane), over the whole measurement. */
+export interface OtherProcessUsage {
+  readonly name: string;
+  readonly cpuSeconds: number;
+  readonly peakRssBytes: number;
+}
+
+/** What the L7 sidecars recorded (Mizzen): access-log lines by protocol and istio_requests_total, per side. */
+export interface L7Telemetry {
+  readonly accessLogLines: Readonly<Record<'client' | 'server', Readonly<Record<string, number>>>>;
+  readonly requestsTotal: Readonly<Record<'client' | 'server', number>>;
+}
+
 export interface ModeResult {
   readonly mode: ModeName;
   readonly label: string;
@@ -26,6 +39,8 @@ export interface ModeResult {
   readonly saturation: SaturationResult;
   readonly bulk: BulkResult;
   readonly proxies: readonly ProxyUsage[];
+  readonly others?: readonly OtherProcessUsage[];
+  readonly telemetry?: L7Telemetry;
 }
 
 export interface ControlPlaneResult {
@@ -73,6 +88,8 @@ export interface Settings {
   readonly pinning: { readonly load: string; readonly proxies: string; readonly note: string };
   /** Extra node flags the Mizzen sidecars ran with (none in a standard run). */
   readonly sidecarNodeFlags: readonly string[];
+  /** Extra environment the Mizzen sidecars ran with (none in a standard run; absent in older results). */
+  readonly sidecarEnv?: Readonly<Record<string, string>>;
   readonly target: string;
 }
 

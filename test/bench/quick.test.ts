@@ -65,6 +65,20 @@ describe('npm run bench -- --quick', () => {
     for (const t of r.targets) assert.equal(typeof t.pass, 'boolean', t.name);
   });
 
+  it('measured Mizzen at L7, programmed over xDS: HTTP/1.1 and HTTP/2 access-log lines and istio_requests_total on both sides; the control plane apart', () => {
+    const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResult;
+    const mz = r.modes.find((m) => m.mode === 'mizzen');
+    const t = mz?.telemetry;
+    assert.ok(t, 'telemetry read from the mizzen sidecars');
+    for (const side of ['client', 'server'] as const) {
+      assert.ok((t.accessLogLines[side]['HTTP/1.1'] ?? 0) > 0, `${side}: HTTP/1.1 access-log lines: ${JSON.stringify(t.accessLogLines[side])}`);
+      assert.ok((t.accessLogLines[side]['HTTP/2'] ?? 0) > 0, `${side}: HTTP/2 (h2c) access-log lines: ${JSON.stringify(t.accessLogLines[side])}`);
+      assert.ok(t.requestsTotal[side] > 0, `${side}: istio_requests_total`);
+    }
+    const cp = mz?.others?.find((o) => o.name.includes('control plane'));
+    assert.ok(cp && finite(cp.cpuSeconds) && cp.peakRssBytes > 0, 'the control plane measured on its own');
+  });
+
   it('measured the control plane at a tiny scale: full push, one-endpoint push, memory', () => {
     const r = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResult;
     const cp = r.controlPlane;
