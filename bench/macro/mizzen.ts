@@ -9,7 +9,8 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyCapture, cliEntry } from './capture.ts';
+import { applyCapture } from './capture.ts';
+import { repoRoot } from './paths.ts';
 import { startControlPlane } from './control-plane.ts';
 import { waitFor, type Netns, type Proc } from './netns.ts';
 import type { ModeContext, ProxySet } from './mode.ts';
@@ -70,7 +71,8 @@ export async function startMizzen(ctx: ModeContext, o: MizzenOptions = {}): Prom
   const cp = await startControlPlane({ node: topo.node, address: topo.nodeIp, registry, dir, cpus: ctx.loadCpus });
   applyCapture(topo.client);
   applyCapture(topo.server);
-  const argv = [process.execPath, ...(o.nodeFlags ?? []), cliEntry, 'sidecar'];
+  // As the runtime starts it: bin/mizzen.js runs precompiled dist/ when fresh and adds the sidecar's V8 flags.
+  const argv = [process.execPath, ...(o.nodeFlags ?? []), join(repoRoot, 'bin', 'mizzen.js'), 'sidecar'];
   const ids = { uid: 1337, gid: 1337, cpus: proxyCpus };
   const clientLog = join(dir, 'mizzen-client-sidecar.log');
   const serverLog = join(dir, 'mizzen-server-sidecar.log');

@@ -6,7 +6,6 @@
  * server 15020, and graceful drain. `startSidecar` returns once everything listens; readiness
  * follows when the initial config is in force.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { createLogger, type Logger } from '../core/log.ts';
 import type { AdminContext } from '../proxy/admin/admin-context.ts';
 import { createAdminServer } from '../proxy/admin/admin-server.ts';
@@ -40,6 +39,7 @@ import { ZipkinTracer } from '../proxy/tracing/tracer.ts';
 import { MemoryStatsStore } from '../proxy/stats/memory-store.ts';
 import { registerServerStats } from '../proxy/stats/server-stats.ts';
 import { workloadMetadata } from '../proxy/stats/workload-metadata.ts';
+import { accessLogSink } from './access-log-sink.ts';
 import { sidecarBootstrap } from './bootstrap.ts';
 import { workloadOf, type FrozenSidecarConfig } from './config.ts';
 import { waitingFor, type ConfigSource } from './config-source.ts';
@@ -89,14 +89,6 @@ export interface Sidecar {
   shutdown(code?: number): Promise<void>;
 }
 
-function accessLogSink(cfg: FrozenSidecarConfig): { write?: (line: string) => void; stream?: WriteStream } {
-  if (cfg.accessLogFile === '') return {};
-  if (cfg.accessLogFile === '/dev/stdout') return { write: (l) => void process.stdout.write(l) };
-  const stream = createWriteStream(cfg.accessLogFile, { flags: 'a' });
-  stream.on('error', () => {});
-  return { write: (l) => void stream.write(l), stream };
-}
-
 export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides = {}): Promise<Sidecar> {
   // Logging, state and stats.
   const log = createLogger({ level: cfg.logLevel, ...(o.writeLog ? { write: o.writeLog } : {}) });
@@ -124,9 +116,9 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
 
   // Listeners and their network filters.
   const local = workloadMetadata({ workload, namespace: cfg.podNamespace, labels: cfg.labels }, cfg.clusterId);
-  const sink = accessLogSink(cfg);
+  const sink = accessLogSink(cfg.accessLogFile);
   const istio = new IstioTcpMetrics(store, { local, clusterId: cfg.clusterId, peerAt: (ip) => source.peerAt(ip) });
-  const accessLog = o.accessLog ?? sink.write;
+  const accessLog = o.accessLog ?? sink?.write;
   const logs = accessLog ? createAccessLoggers({ encoding: cfg.accessLogEncoding, format: cfg.accessLogFormat, write: accessLog }) : undefined;
   const observers: ConnectionObserver[] = [istio, ...(logs ? [logs.tcp] : [])];
 
@@ -179,7 +171,7 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
       }
       pools.close();
       await Promise.all(servers.map((s) => s.close()));
-      await new Promise<void>((r) => (sink.stream ? sink.stream.end(r) : r()));
+      await sink?.close();
       if (code === 0) log.info('Agent has successfully terminated');
       resolveExit(code);
     })();

@@ -91,7 +91,20 @@ function str(v: unknown): string | undefined {
 }
 
 /** Decodes an x-envoy-peer-metadata value; undefined for anything malformed. */
+/** Peers send the same header value on every request: decoded values are kept (bounded), so each is decoded once. */
+const decoded = new Map<string, DecodedPeer | undefined>();
+const DECODED_MAX = 256;
+
 export function decodePeerMetadata(value: string | undefined): DecodedPeer | undefined {
+  if (value === undefined) return undefined;
+  if (decoded.has(value)) return decoded.get(value);
+  const peer = decodeUncached(value);
+  if (decoded.size >= DECODED_MAX) decoded.clear();
+  decoded.set(value, peer);
+  return peer;
+}
+
+function decodeUncached(value: string | undefined): DecodedPeer | undefined {
   if (value === undefined || value === '' || value.length > MAX_ENCODED || !BASE64.test(value) || value.length % 4 === 1) return undefined;
   let fields: Record<string, unknown>;
   try {

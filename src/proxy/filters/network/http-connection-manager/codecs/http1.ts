@@ -64,12 +64,15 @@ function adapt(req: IncomingMessage, res: ServerResponse | undefined): Downstrea
     sendHeaders(status, h, endStream) {
       if (!res) return;
       const out: Record<string, string | string[]> = {};
-      for (const k of Object.keys(h)) {
+      let n = 17; // status line
+      for (const k in h) {
         const v = h[k];
-        if (v !== undefined && !CONNECTION_HEADERS.has(k)) out[k] = v;
+        if (v === undefined || CONNECTION_HEADERS.has(k)) continue;
+        out[k] = v;
+        n += k.length + (typeof v === 'string' ? v.length : v.join(', ').length) + 4;
       }
       res.writeHead(status, out);
-      responseHeaderBytes = res.getHeaderNames().reduce((n, k) => n + k.length + String(res.getHeader(k)).length + 4, 17);
+      responseHeaderBytes = n;
       if (endStream) res.end();
     },
     write: (chunk) => res?.write(chunk) ?? false,
