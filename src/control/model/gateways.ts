@@ -3,7 +3,9 @@
  * `selector` selects the proxy's labels (any namespace), its servers grouped by the port the
  * proxy listens on. A server's `port.number` is the gateway Service's port; the listener is on
  * that port's targetPort on the proxy's own workload (Service 80 -> pod 8080), else the number
- * itself. Plain-text HTTP servers on one port share the route configuration `http.<port>`.
+ * itself. Plain-text HTTP servers on one port share the route configuration `http.<port>`;
+ * each HTTPS server that terminates TLS has its own, `https.<number>.<port name>.<gateway>.<ns>`.
+ * HTTPS and TLS servers may share a port (filter chains by SNI); HTTP and TCP may not.
  * Ports below 1024 are skipped for an unprivileged proxy (it could not bind them), as istiod does.
  */
 import type { Resource } from '../config/resource.ts';
@@ -44,6 +46,22 @@ export function serverProtocol(p: string): ServerProtocol {
 /** The route configuration of plain-text HTTP servers on a port (Istio's gatewayRDSRouteName). */
 export const gatewayRouteName = (port: number): string => `http.${port}`;
 
+/** The route configuration of one TLS-terminating HTTPS server (Istio's gatewayRDSRouteName for HTTPS). */
+export function httpsRouteName(s: GatewayServer): string {
+  const [ns, name] = s.gateway.split('/');
+  return `https.${s.servicePort}.${s.server.port.name}.${name ?? ''}.${ns ?? ''}`;
+}
+
+/** A server whose TLS the gateway passes through to the destination (SNI routing), not terminates. */
+export const isPassthrough = (s: GatewayServer): boolean =>
+  s.server.tls?.mode === 'PASSTHROUGH' || s.server.tls?.mode === 'AUTO_PASSTHROUGH' || (s.protocol === 'TLS' && s.server.tls === undefined);
+
+/** An HTTPS server terminated at the gateway and routed as HTTP. */
+export const terminatesHttp = (s: GatewayServer): boolean => s.protocol === 'HTTPS' && !isPassthrough(s);
+
+/** HTTPS and TLS are one family on a port (both choose filter chains by SNI). */
+const family = (p: ServerProtocol): string => (p === 'HTTPS' ? 'TLS' : p);
+
 /** The Gateways selecting the proxy, by `<ns>/<name>`, sorted. */
 export function gatewaysFor(proxy: Pick<Proxy, 'labels'>, gateways: readonly Resource<'Gateway'>[]): Resource<'Gateway'>[] {
   return gateways
@@ -80,7 +98,7 @@ export function mergeGateways(proxy: Proxy, push: PushContext, gateways: readonl
       const entry: GatewayServer = { gateway: `${gw.metadata.namespace}/${gw.metadata.name}`, gatewayNamespace: gw.metadata.namespace, server, protocol, servicePort: number };
       const merged = byPort.get(port);
       if (!merged) byPort.set(port, { protocol, servers: [entry] });
-      else if (merged.protocol === protocol) merged.servers.push(entry);
+      else if (family(merged.protocol) === family(protocol)) merged.servers.push(entry);
     }
   }
   return [...byPort.entries()].sort(([a], [b]) => a - b).map(([port, m]) => ({ port, protocol: m.protocol, servers: m.servers }));

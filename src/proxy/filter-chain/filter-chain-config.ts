@@ -1,8 +1,10 @@
 /**
  * A listener's filter chain as the data path holds it: the filter_chain_match criteria and the
  * chain's terminal network filter, either tcp_proxy (a cluster or weighted clusters) or the
- * HTTP connection manager (a route configuration by RDS name or inline). Validated and frozen.
+ * HTTP connection manager (a route configuration by RDS name or inline), and the chain's
+ * downstream TLS (envoy.transport_sockets.tls) when it terminates TLS. Validated and frozen.
  */
+import type { SecureContext } from 'node:tls';
 import type { Prefix } from '../../interception/cidr.ts';
 import type { HcmSettings } from '../filters/network/http-connection-manager/hcm-settings.ts';
 import type { ClusterTarget, RouteConfig } from '../route/route-config.ts';
@@ -40,10 +42,24 @@ export interface HttpConnectionManagerRoute {
 
 export type NetworkRoute = TcpProxyRoute | HttpConnectionManagerRoute;
 
+/** envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext, certificates already loaded. */
+export interface DownstreamTlsConfig {
+  /** The server certificate and key, and the trusted CA when client certificates are verified. */
+  readonly secureContext: SecureContext;
+  /** common_tls_context.alpn_protocols, in preference order (empty: no ALPN). */
+  readonly alpnProtocols: readonly string[];
+  /** require_client_certificate: a client without a certificate the CA verifies is refused at the handshake. */
+  readonly requireClientCertificate: boolean;
+  /** A validation_context with trusted_ca: client certificates are requested and verified. */
+  readonly verifyClient: boolean;
+}
+
 export interface FilterChainConfig {
   readonly name: string;
   readonly match: FilterChainMatchConfig;
   readonly route: NetworkRoute;
+  /** The transport socket: TLS terminated on this chain, or undefined for raw bytes. */
+  readonly transportSocket?: DownstreamTlsConfig;
 }
 
 export const matchAll: FilterChainMatchConfig = Object.freeze({

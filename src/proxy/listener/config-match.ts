@@ -36,12 +36,14 @@ function decide(ctx: ConfigMatchContext, cfg: ProxyConfig, listener: ListenerCon
   const chain = selectFilterChain(listener.filterChains, listener.defaultFilterChain, dst, src, inspection);
   if (!chain) return undefined;
   const route = chain.route;
+  const tls = chain.transportSocket ? { tls: chain.transportSocket } : {};
   if (route.kind === 'http_connection_manager') {
     const inline = route.routeConfig;
     const rds = route.rds;
     return {
       kind: 'http',
       inspection,
+      ...tls,
       chain: {
         statPrefix: route.statPrefix,
         settings: route.settings,
@@ -53,7 +55,7 @@ function decide(ctx: ConfigMatchContext, cfg: ProxyConfig, listener: ListenerCon
   const target = routeTarget(route, cfg.routes, dst);
   if (!target) return undefined;
   const name = pickCluster(target, ctx.random) ?? BLACKHOLE;
-  return tcp(named(cfg, name, route.statPrefix));
+  return { ...tcp(named(cfg, name, route.statPrefix)), ...tls };
 }
 
 function resolve(ctx: ConfigMatchContext, cfg: ProxyConfig, listener: ListenerConfig, dst: Address, src: Address | undefined, socket: Socket): ChainDecision | undefined | Promise<ChainDecision | undefined> {

@@ -4,7 +4,8 @@
  * filter chain match (which may inspect the first bytes) and hands the connection to a
  * tcp_proxy session or to the HTTP connection manager. Counts `listener.<addr>.downstream_cx_*`
  * and tracks every open connection until it has fully closed; stopping accepting also starts
- * a graceful close of its HTTP connections.
+ * a graceful close of its HTTP connections. A chain with a TLS transport socket has TLS
+ * terminated first (downstream-tls.ts); the decrypted connection goes on the same way.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { socketAddress, statAddress, type Address } from '../core/address.ts';
@@ -18,6 +19,7 @@ import { listenerStats, type ListenerStats, type TcpStatsCache } from '../stats/
 import type { StatsStore } from '../stats/store.ts';
 import { HttpConnection } from '../filters/network/http-connection-manager/connection-manager.ts';
 import type { ChainDecision, FilterChainMatch, HttpChain } from './chain-decision.ts';
+import { afterHandshake, terminateDownstreamTls } from './downstream-tls.ts';
 import type { HttpListenerDeps } from './http-listener-deps.ts';
 import type { Listener, ListenerInfo } from './listener.ts';
 import type { Upstream } from './upstream.ts';
@@ -135,6 +137,13 @@ export class TcpListener implements Listener {
   }
 
   private dispatch(socket: Socket, info: StreamInfo, destination: Address, d: ChainDecision | undefined): void {
+    if (d?.tls) {
+      const tls = d.tls;
+      return terminateDownstreamTls(socket, tls, (secure) => this.dispatch(secure, info, destination, { ...afterHandshake(d, secure), tls: undefined }), (err) => {
+        this.opts.log.debug(`listener ${this.opts.name}: TLS handshake failed: ${err.message}`);
+        this.closed();
+      });
+    }
     if (d?.kind === 'http') return this.serveHttp(socket, info, d.chain, d.inspection);
     const upstream: Upstream | undefined = d?.upstream;
     if (!upstream) this.stats.no_filter_chain_match.inc();

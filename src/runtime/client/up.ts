@@ -58,6 +58,7 @@ export async function up(o: UpOptions, out: (line: string) => void, log: Logger)
   if (mesh.ingressGateway) {
     if (o.wait) await waitForPods(paths, await ingressGatewayPods(paths.api), o.timeoutMs);
     out(`${INGRESS_GATEWAY}: ${mesh.ingressGateway}`);
+    if (mesh.ingressGatewayHttps) out(`${INGRESS_GATEWAY}: ${mesh.ingressGatewayHttps}`);
   }
 }
 

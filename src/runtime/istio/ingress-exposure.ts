@@ -3,7 +3,7 @@
  * only (the mesh never listens on the host's other addresses), run by the supervisor; each
  * connection is piped, as port-forward does, through a child started with `ip netns exec` in
  * the gateway pod's namespace, which connects to 127.0.0.1:8080 there (Service port 80's
- * targetPort). So the gateway sees its client as 127.0.0.1, which is also the address of every
+ * targetPort; a second exposure does the same for 443's 8443, TLS passing through untouched). So the gateway sees its client as 127.0.0.1, which is also the address of every
  * host client of the mesh: x-forwarded-for carries 127.0.0.1. A ready gateway pod is preferred;
  * without a running one the connection is closed.
  */
@@ -22,12 +22,14 @@ export interface IngressExposureOptions {
   readonly gatewayNetns: () => string | undefined;
   /** The port in the gateway pod. */
   readonly targetPort: number;
+  /** The scheme of the address shown (`https` for the TLS port); the bytes are piped either way. */
+  readonly scheme?: 'http' | 'https';
   readonly log: Logger;
 }
 
 export interface IngressExposure {
   readonly server: Server;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (or `https://` for the TLS port) */
   readonly url: string;
   readonly port: number;
   close(): void;
@@ -67,7 +69,7 @@ export async function exposeIngress(o: IngressExposureOptions): Promise<IngressE
   server.on('error', (err) => o.log.error(`ingress gateway listener: ${err.message}`));
   const port = (server.address() as { port: number }).port;
   return {
-    server, port, url: `http://127.0.0.1:${port}`,
+    server, port, url: `${o.scheme ?? 'http'}://127.0.0.1:${port}`,
     close: () => {
       server.close();
       for (const c of children) c.destroy();

@@ -14,6 +14,8 @@ export const INGRESS_GATEWAY = 'istio-ingressgateway';
 export const INGRESS_LABELS: Readonly<Record<string, string>> = Object.freeze({ app: INGRESS_GATEWAY, istio: 'ingressgateway' });
 /** The gateway pod's HTTP port: Service port 80's targetPort. */
 export const INGRESS_HTTP_TARGET_PORT = 8080;
+/** Service port 443's targetPort: where the gateway's HTTPS/TLS listener binds. */
+export const INGRESS_HTTPS_TARGET_PORT = 8443;
 
 /** Whether a Service is the ingress gateway's (istio-system/istio-ingressgateway). */
 export const isIngressGateway = (m: { readonly name: string; readonly namespace: string }): boolean => m.namespace === ISTIOD_NAMESPACE && m.name === INGRESS_GATEWAY;
@@ -36,7 +38,7 @@ export function ingressGatewayDocuments(o: IngressGatewayOptions): SourceDocumen
       spec: { selector: labels, ports: [
         { name: 'status-port', port: 15021, targetPort: 15021 },
         { name: 'http2', port: 80, targetPort: INGRESS_HTTP_TARGET_PORT },
-        { name: 'https', port: 443, targetPort: 8443 },
+        { name: 'https', port: 443, targetPort: INGRESS_HTTPS_TARGET_PORT },
       ] },
     },
     {
@@ -60,7 +62,7 @@ export function ingressGatewayDocuments(o: IngressGatewayOptions): SourceDocumen
                 value('PILOT_DISCOVERY_ADDRESS', DISCOVERY_ADDRESS),
               ],
               ports: [
-                { name: 'http2', containerPort: INGRESS_HTTP_TARGET_PORT }, { name: 'https', containerPort: 8443 },
+                { name: 'http2', containerPort: INGRESS_HTTP_TARGET_PORT }, { name: 'https', containerPort: INGRESS_HTTPS_TARGET_PORT },
                 { name: 'status-port', containerPort: 15021 }, { name: 'http-envoy-prom', containerPort: 15090 },
               ],
               securityContext: { runAsUser: PROXY_UID, runAsGroup: PROXY_UID },

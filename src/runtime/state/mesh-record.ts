@@ -26,6 +26,8 @@ export interface MeshRecord {
   readonly createdStateDir: boolean;
   /** The ingress gateway's address on the host (`http://127.0.0.1:<port>`), when the mesh runs one. */
   ingressGateway?: string;
+  /** The gateway's TLS port (443 -> 8443) on the host (`https://127.0.0.1:<port>`). */
+  ingressGatewayHttps?: string;
 }
 
 export function readMeshRecord(path: string): MeshRecord | undefined {

@@ -14,7 +14,7 @@ import type { SourceDocument } from '../manifest/document.ts';
 import { writeIstioConfig } from '../istio/istio-config.ts';
 import { DISCOVERY_ADDRESS, ISTIOD_NAMESPACE, istiodDocuments } from '../istio/istiod.ts';
 import { exposeIngress, type IngressExposure } from '../istio/ingress-exposure.ts';
-import { INGRESS_HTTP_TARGET_PORT, INGRESS_LABELS, ingressGatewayDocuments } from '../istio/ingress-gateway.ts';
+import { INGRESS_HTTP_TARGET_PORT, INGRESS_HTTPS_TARGET_PORT, INGRESS_LABELS, ingressGatewayDocuments } from '../istio/ingress-gateway.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { objectRef } from '../model/objects.ts';
 import { planApply, type ApplyPlan, type PlannedPodPlacement } from '../plan/apply-plan.ts';
@@ -46,6 +46,7 @@ export class Supervisor {
   private queue: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
   private ingress: IngressExposure | undefined;
+  private ingressHttps: IngressExposure | undefined;
 
   constructor(opts: SupervisorOptions, log: Logger = createLogger()) {
     this.opts = opts;
@@ -84,9 +85,14 @@ export class Supervisor {
       this.ingress = await exposeIngress({
         port: this.opts.ingressPort ?? 0, targetPort: INGRESS_HTTP_TARGET_PORT, gatewayNetns: () => this.ingressGatewayNetns(), log: this.log,
       });
+      this.ingressHttps = await exposeIngress({
+        port: 0, targetPort: INGRESS_HTTPS_TARGET_PORT, scheme: 'https', gatewayNetns: () => this.ingressGatewayNetns(), log: this.log,
+      });
       this.record.ingressGateway = this.ingress.url;
+      this.record.ingressGatewayHttps = this.ingressHttps.url;
       writeMeshRecord(this.paths.mesh, this.record);
       this.log.info(`ingress gateway: ${this.ingress.url} -> ${ISTIOD_NAMESPACE}/istio-ingressgateway:${INGRESS_HTTP_TARGET_PORT}`);
+      this.log.info(`ingress gateway: ${this.ingressHttps.url} -> ${ISTIOD_NAMESPACE}/istio-ingressgateway:${INGRESS_HTTPS_TARGET_PORT}`);
     }
     this.log.info(`mesh ${this.opts.meshId}: node namespace ${this.node.netns}, bridge ${BRIDGE} ${this.node.bridgeIp}, pods ${this.opts.podCidr.text}, services ${this.opts.serviceCidr.text}`);
   }
@@ -177,6 +183,7 @@ export class Supervisor {
   down(graceMs: number): Promise<void> {
     this.stopping ??= (async () => {
       this.ingress?.close();
+      this.ingressHttps?.close();
       const pods = [...this.store.pods.values()];
       await Promise.all(pods.map((p) => p.stop(Math.min(graceMs, p.planned.spec.terminationGracePeriodSeconds * 1000))));
       await teardownMesh({

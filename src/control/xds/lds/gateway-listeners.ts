@@ -5,7 +5,8 @@
  * get one filter chain with the gateway's HTTP connection manager: routes by RDS
  * `http.<port>`, use_remote_address (the gateway is the edge: it appends the client address
  * to x-forwarded-for and decides x-envoy-internal), xff_num_trusted_hops from the gateway
- * topology, server name `istio-envoy`. HTTPS, TLS and TCP servers are not generated yet.
+ * topology, server name `istio-envoy`. HTTPS and TLS servers get filter chains by SNI with
+ * tls_inspector (gateway-tls-chains.ts); TCP servers are not generated yet.
  */
 import { TypeUrls } from '../../../core/xds/type-urls.ts';
 import { gatewayRouteName, mergeGateways, type GatewayPort } from '../../model/gateways.ts';
@@ -13,6 +14,8 @@ import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
 import { filterNames, type Generator, type Json, type XdsResource } from '../generator.ts';
 import { ADS_CONFIG_SOURCE, ExtensionTypes, FilterNames } from '../type-config.ts';
+import { gatewayTlsChains } from './gateway-tls-chains.ts';
+import { tlsInspectorFilter } from './listener-filters.ts';
 import { FAULT_FILTER, ROUTER_FILTER } from './network-filters.ts';
 
 /** Istio's server header on responses from gateways. */
@@ -37,13 +40,13 @@ export function numTrustedProxies(proxy: Proxy, push: PushContext): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-export function gatewayHttpConnectionManager(port: number, trustedHops: number): Json {
+export function gatewayHttpConnectionManager(port: number, trustedHops: number, routeName = gatewayRouteName(port)): Json {
   return {
     name: FilterNames.httpConnectionManager,
     typedConfig: {
       '@type': ExtensionTypes.httpConnectionManager,
       statPrefix: `outbound_0.0.0.0_${port}`,
-      rds: { configSource: ADS_CONFIG_SOURCE, routeConfigName: gatewayRouteName(port) },
+      rds: { configSource: ADS_CONFIG_SOURCE, routeConfigName: routeName },
       httpFilters: [FAULT_FILTER, ROUTER_FILTER],
       normalizePath: true,
       useRemoteAddress: true,
@@ -57,9 +60,21 @@ export function gatewayHttpConnectionManager(port: number, trustedHops: number):
   };
 }
 
-function gatewayListener(p: GatewayPort, trustedHops: number): Json | undefined {
-  if (p.protocol !== 'HTTP') return undefined;
+function gatewayListener(proxy: Proxy, push: PushContext, p: GatewayPort, trustedHops: number): Json | undefined {
   const name = `0.0.0.0_${p.port}`;
+  if (p.protocol === 'HTTPS' || p.protocol === 'TLS') {
+    const chains = gatewayTlsChains(proxy, push, p, (route) => gatewayHttpConnectionManager(p.port, trustedHops, route));
+    if (chains.length === 0) return undefined;
+    return {
+      name,
+      address: { socketAddress: { address: '0.0.0.0', portValue: p.port } },
+      listenerFilters: [tlsInspectorFilter()],
+      filterChains: chains,
+      bindToPort: true,
+      trafficDirection: 'OUTBOUND',
+    };
+  }
+  if (p.protocol !== 'HTTP') return undefined;
   return {
     name,
     address: { socketAddress: { address: '0.0.0.0', portValue: p.port } },
@@ -72,7 +87,7 @@ function gatewayListener(p: GatewayPort, trustedHops: number): Json | undefined 
 export function generateGatewayListeners(proxy: Proxy, push: PushContext, names?: readonly string[]): XdsResource[] {
   const hops = numTrustedProxies(proxy, push);
   const listeners = mergeGateways(proxy, push, push.gateways())
-    .map((p) => gatewayListener(p, hops))
+    .map((p) => gatewayListener(proxy, push, p, hops))
     .filter((l): l is Json => l !== undefined);
   return filterNames(listeners.map((l) => ({ name: String(l['name']), resource: l })), names);
 }

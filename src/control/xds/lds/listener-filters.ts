@@ -1,8 +1,8 @@
 /**
  * The listener filters of Istio's protocol selection: http_inspector (sniffs plaintext HTTP/1.x
  * and h2c for filter chains matching application protocols), tls_inspector (only where a chain
- * matches on TLS: Istio's needTLSInspector; Mizzen generates no such chain until mTLS, and a
- * TLS ClientHello's ALPN must not select a plaintext HTTP chain), original_dst, and the
+ * matches on TLS: Istio's needTLSInspector; on sidecars none until mTLS, and a TLS ClientHello's
+ * ALPN must not select a plaintext HTTP chain; gateway HTTPS/TLS ports match SNI), original_dst, and the
  * listener_filters_timeout from MeshConfig protocolDetectionTimeout with
  * continue_on_listener_filters_timeout, so a connection that sends nothing goes on as TCP.
  */

@@ -6,11 +6,12 @@
  * host append theirs, catch-all routes last). A server with tls.httpsRedirect sends every
  * request for its hosts a 301 to https (Istio's require_tls ALL, as a redirect route). A host no
  * VirtualService covers has no virtual host (404 NR); a port with no virtual host at all gets
- * Istio's `blackhole:<port>` with no routes.
+ * Istio's `blackhole:<port>` with no routes. Each TLS-terminating HTTPS server has its own
+ * `https.<number>.<port name>.<gateway>.<ns>`, built the same way from that server alone.
  */
 import { TypeUrls } from '../../../core/xds/type-urls.ts';
 import { intersectHosts, virtualServicesForGateway } from '../../model/gateway-virtual-services.ts';
-import { bareHost, gatewayRouteName, mergeGateways, serverHostsFor, type GatewayPort } from '../../model/gateways.ts';
+import { bareHost, gatewayRouteName, httpsRouteName, mergeGateways, serverHostsFor, terminatesHttp, type GatewayPort } from '../../model/gateways.ts';
 import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
 import type { Generator, Json, XdsResource } from '../generator.ts';
@@ -39,7 +40,7 @@ function virtualHosts(proxy: Proxy, push: PushContext, p: GatewayPort): Map<stri
     return vh;
   };
   for (const s of p.servers) {
-    const redirect = s.server.tls?.httpsRedirect === true;
+    const redirect = s.protocol === 'HTTP' && s.server.tls?.httpsRedirect === true;
     for (const vs of virtualServicesForGateway(push.gatewayVirtualServices(), s.gateway, proxy.namespace)) {
       const ns = vs.resource.metadata.namespace;
       const hosts = intersectHosts(serverHostsFor(s, ns), vs.hosts);
@@ -76,11 +77,14 @@ export function buildGatewayRouteConfig(proxy: Proxy, push: PushContext, port: G
 }
 
 export function generateGatewayRoutes(proxy: Proxy, push: PushContext, names?: readonly string[]): XdsResource[] {
-  const ports = mergeGateways(proxy, push, push.gateways()).filter((p) => p.protocol === 'HTTP');
-  const byName = new Map(ports.map((p) => [gatewayRouteName(p.port), p]));
+  const merged = mergeGateways(proxy, push, push.gateways());
+  const byName = new Map(merged.filter((p) => p.protocol === 'HTTP').map((p) => [gatewayRouteName(p.port), p]));
+  for (const p of merged) {
+    for (const s of p.servers) if (terminatesHttp(s)) byName.set(httpsRouteName(s), { port: p.port, protocol: 'HTTPS', servers: [s] });
+  }
   const wanted = names ?? [...byName.keys()];
   // A name no server has any more (a Gateway just deleted) gets an empty configuration, as istiod answers.
-  return wanted.filter((n) => /^http\.\d+$/.test(n)).map((n) => ({ name: n, resource: buildGatewayRouteConfig(proxy, push, byName.get(n), n) }));
+  return wanted.filter((n) => /^http\.\d+$/.test(n) || n.startsWith('https.')).map((n) => ({ name: n, resource: buildGatewayRouteConfig(proxy, push, byName.get(n), n) }));
 }
 
 export const gatewayRdsGenerator = { typeUrl: TypeUrls.routeConfiguration, generate: generateGatewayRoutes } satisfies Generator;

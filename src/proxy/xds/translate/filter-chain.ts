@@ -2,12 +2,13 @@
  * FilterChain -> FilterChainConfig: the filter_chain_match and the terminal network filter
  * (tcp_proxy or the HTTP connection manager, known by its typed_config "@type"). Filters in
  * front of it are refused unless they only observe (Istio's stats and metadata exchange, which
- * Mizzen does natively); a TLS transport socket is accepted only on chains that match TLS
- * connections, which a proxy without TLS never selects. server_names are exact host names or a
+ * Mizzen does natively); a TLS transport socket (downstream-tls.ts) terminates TLS on the chain
+ * with its certificates loaded here. server_names are exact host names or a
  * leading wildcard (`*.example.com`), as Envoy accepts them.
  */
 import type { FilterChainConfig, FilterChainMatchConfig, NetworkRoute, SourceType } from '../../filter-chain/filter-chain-config.ts';
 import { cidr, list, obj, oneOf, str, typeName, uint, type At, type Obj } from './fields.ts';
+import { translateDownstreamTls } from './downstream-tls.ts';
 import { HCM_TYPE, translateHttpConnectionManager } from './http-connection-manager.ts';
 import { TCP_PROXY_TYPE, translateTcpProxy } from './tcp-proxy.ts';
 
@@ -60,8 +61,7 @@ function terminal(filters: readonly unknown[], at: At): NetworkRoute {
 export function translateFilterChain(v: unknown, at: At): FilterChainConfig {
   const fc: Obj = obj(v, at);
   const match = translateMatch(fc['filterChainMatch'], at.field('filterChainMatch'));
-  if (fc['transportSocket'] !== undefined && match.transportProtocol !== 'tls') {
-    at.field('transportSocket').fail('TLS is not supported yet; a chain with a transport socket must match transportProtocol "tls"');
-  }
-  return { name: str(fc['name'], at.field('name')) || at.path, match, route: terminal(list(fc['filters'], at.field('filters')), at.field('filters')) };
+  const route = terminal(list(fc['filters'], at.field('filters')), at.field('filters'));
+  const transportSocket = translateDownstreamTls(fc['transportSocket'], at.field('transportSocket'));
+  return { name: str(fc['name'], at.field('name')) || at.path, match, route, ...(transportSocket ? { transportSocket } : {}) };
 }

@@ -49,7 +49,7 @@ function adapt(req: IncomingMessage, res: ServerResponse | undefined): Downstrea
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     authority: req.headers.host ?? '',
-    scheme: 'http',
+    scheme: (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
     headers,
     headerBytes: headerBytes(req.rawHeaders) + (req.method?.length ?? 0) + (req.url?.length ?? 0) + 12,
     hasBody: te !== undefined || (cl !== undefined && cl !== '0'),
