@@ -8,13 +8,19 @@
  * connections that start as plaintext HTTP (application protocols http/1.1, http/1.0, h2c; HCM
  * with RDS "<port>") and a tcp_proxy chain for everything else, with MeshConfig's
  * protocolDetectionTimeout as listener_filters_timeout. Declared TCP-family ports have no
- * inspector, so server-first protocols are never held up.
+ * inspector, so server-first protocols are never held up. TLS and HTTPS ports without VIP (a
+ * ServiceEntry for an external HTTPS host) are told apart by SNI, as Istio's
+ * buildSidecarOutboundTLSFilterChainOpts does: one `0.0.0.0_<port>` listener with tls_inspector,
+ * a chain per service matching its host name, and Istio's fallthrough (PassthroughFilterChain to
+ * PassthroughCluster, or BlackHoleCluster under REGISTRY_ONLY) as the default chain for other SNI.
  */
+import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from '../../model/names.ts';
 import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
+import type { Protocol } from '../../registry/model.ts';
 import { isHttpProtocol, isSniffedProtocol, SNIFFED_HTTP_PROTOCOLS } from '../../registry/protocol.ts';
 import type { Json } from '../generator.ts';
-import { httpInspectorFilter, sniffingTimeout } from './listener-filters.ts';
+import { httpInspectorFilter, sniffingTimeout, tlsInspectorFilter } from './listener-filters.ts';
 import { outboundHttpConnectionManager, tcpProxyFilter } from './network-filters.ts';
 import { tcpTarget } from './tcp-routes.ts';
 
@@ -44,8 +50,26 @@ function sniffingListener(name: string, address: string, port: number, tcp: Json
   };
 }
 
+const isTlsProtocol = (p: Protocol): boolean => p === 'TLS' || p === 'HTTPS';
+
+/** A wildcard TLS listener: SNI chains are added to it by the services that share the port. */
+function sniListener(name: string, port: number, fallthrough: string): Json {
+  return {
+    name,
+    address: { socketAddress: { address: '0.0.0.0', portValue: port } },
+    filterChains: [] as Json[],
+    defaultFilterChain: { name: 'PassthroughFilterChain', filters: [tcpProxyFilter({ statPrefix: fallthrough, cluster: fallthrough })] },
+    listenerFilters: [tlsInspectorFilter()],
+    bindToPort: false,
+    trafficDirection: 'OUTBOUND',
+  };
+}
+
 export function outboundListeners(proxy: Proxy, push: PushContext): Json[] {
-  const services = push.sidecarScope(proxy).services;
+  const scope = push.sidecarScope(proxy);
+  const services = scope.services;
+  const fallthrough = scope.outboundTrafficPolicy === 'REGISTRY_ONLY' ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
+  const sni = new Set<string>();
   const httpPorts = new Set<number>();
   for (const s of services) for (const p of s.ports) if (isHttpProtocol(p.protocol)) httpPorts.add(p.port);
   const byName = new Map<string, Json>();
@@ -55,6 +79,13 @@ export function outboundListeners(proxy: Proxy, push: PushContext): Json[] {
       if (isHttpProtocol(p.protocol) || p.protocol === 'UDP') continue;
       const address = svc.address ?? '0.0.0.0';
       const name = `${address}_${p.port}`;
+      if (svc.address === undefined && isTlsProtocol(p.protocol) && (!byName.has(name) || sni.has(name))) {
+        // TLS services without VIP share the port's listener, one SNI chain each.
+        if (!byName.has(name)) { byName.set(name, sniListener(name, p.port, fallthrough)); sni.add(name); }
+        const tls = tcpProxyFilter(tcpTarget(proxy, push, svc, p.port));
+        (byName.get(name)?.['filterChains'] as Json[]).push({ filterChainMatch: { serverNames: [svc.hostname] }, filters: [tls] });
+        continue;
+      }
       if (byName.has(name)) continue;
       const tcp = tcpProxyFilter(tcpTarget(proxy, push, svc, p.port));
       byName.set(name, isSniffedProtocol(p.protocol)
