@@ -47,6 +47,15 @@ describe('Istio resources through mizzen apply and delete', () => {
     assert.match(readFileSync(join(configDir, 'virtualservice.shop.cart.yaml'), 'utf8'), /timeout: 7s/);
   });
 
+  it('regression: repeated -f applies and deletes every file, as kubectl does (only the last was taken)', async () => {
+    const r = await cli(['apply', '-f', vs('cart-a', '5s'), '-f', vs('cart-b', '5s')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /cart-a created[\s\S]*cart-b created/);
+    const d = await cli(['delete', '-f', vs('cart-a', '5s'), '-f', vs('cart-b', '5s')]);
+    assert.match(d.stdout, /cart-a deleted[\s\S]*cart-b deleted/);
+    assert.deepEqual(readdirSync(configDir), ['virtualservice.shop.cart.yaml']);
+  });
+
   it('an invalid resource is refused, naming file, resource, field and value; the last valid one stays', async () => {
     const bad = vs('cart', '7x');
     const r = await cli(['apply', '-f', bad]);

@@ -16,8 +16,8 @@ function noMesh(stateDir: string): MizzenError {
   return new MizzenError(ErrorCodes.InvalidFlag, `no mesh is running in ${stateDir}; start one with: mizzen up -f PATH`);
 }
 
-export async function apply(o: { file: string; stateDir: string }, out: (line: string) => void, log: Logger): Promise<void> {
-  const docs = loadManifests(o.file);
+export async function apply(o: { files: readonly string[]; stateDir: string }, out: (line: string) => void, log: Logger): Promise<void> {
+  const docs = o.files.flatMap((f) => loadManifests(f));
   const paths = statePaths(o.stateDir);
   if (!(await meshRunning(paths.api))) throw noMesh(o.stateDir);
   const outcome = await callApi<ApplyOutcome>(paths.api, 'POST', '/v1/apply', { documents: docs }, 120_000);
@@ -26,8 +26,8 @@ export async function apply(o: { file: string; stateDir: string }, out: (line: s
 }
 
 /** Deletes; resolves with the number of resources that were not found (kubectl then exits 1). */
-export async function remove(o: { file: string; stateDir: string }, out: (line: string) => void, log: Logger): Promise<number> {
-  const docs = loadManifests(o.file);
+export async function remove(o: { files: readonly string[]; stateDir: string }, out: (line: string) => void, log: Logger): Promise<number> {
+  const docs = o.files.flatMap((f) => loadManifests(f));
   const paths = statePaths(o.stateDir);
   if (!(await meshRunning(paths.api))) throw noMesh(o.stateDir);
   const others = docs.filter((d) => !isIstioDocument(d.body)).map((d) => {
