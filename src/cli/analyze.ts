@@ -27,6 +27,7 @@ interface AnalyzeOptions {
   failureThreshold: string;
   outputThreshold: string;
   verbose?: boolean;
+  recursive?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -40,6 +41,7 @@ export function registerAnalyze(program: Command): void {
     .option('--failure-threshold <level>', 'lowest level that makes the exit code non-zero: Info, Warning or Error', 'Error')
     .option('--output-threshold <level>', 'lowest level printed: Info, Warning or Error', 'Info')
     .option('-v, --verbose', 'also list the documents that were ignored (non-Istio kinds)')
+    .option('-R, --recursive', 'read folders recursively (by default only the files directly in a folder, as istioctl)')
     .action(async (args: string[], opts: AnalyzeOptions) => {
       process.exitCode = await analyzeMain([...(opts.file ?? []), ...args], opts);
     });
@@ -49,7 +51,7 @@ async function analyzeMain(paths: string[], opts: AnalyzeOptions): Promise<numbe
   if (paths.length === 0) throw invalidFlag('-f', '', 'give at least one file or folder to analyze');
   const failAt = LEVEL_ORDER[level('--failure-threshold', opts.failureThreshold)];
   const showAt = LEVEL_ORDER[level('--output-threshold', opts.outputThreshold)];
-  const result = await analyzePaths(paths, opts.registry !== undefined ? { registry: opts.registry } : {});
+  const result = await analyzePaths(paths, { recursive: opts.recursive === true, ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
   const shown = result.messages.filter((m) => LEVEL_ORDER[m.type.level] >= showAt);
   if (opts.verbose) for (const n of result.notes) process.stderr.write(`${n}\n`);
   if (opts.output === 'json') {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -116,6 +116,15 @@ describe('mizzen analyze', () => {
     const clean = runAnalyze(['analyze', 'test/fixtures/istio/bookinfo', '-f', 'test/fixtures/istio/mesh']);
     assert.equal(clean.code, 0, clean.stderr);
     assert.equal(clean.stdout, '\u2714 No validation issues found when analyzing 10 resources in 5 files.\n');
+  });
+
+  it('regression: reads a folder\'s subfolders only with -R, as istioctl (examples/bookinfo/scenarios was analyzed too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mizzen-analyze-r-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'scenarios'));
+    writeFileSync(join(dir, 'scenarios', 'dr.yaml'), 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: payments}\nspec: {host: payments}\n');
+    assert.equal(runAnalyze(['analyze', dir]).stdout, '\u2714 No validation issues found when analyzing 0 resources in 0 files.\n');
+    assert.equal(runAnalyze(['analyze', '-R', dir]).stdout, '\u2714 No validation issues found when analyzing 1 resources in 1 files.\n');
   });
 
   it('fails on warnings only when --failure-threshold says so', () => {

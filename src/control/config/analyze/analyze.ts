@@ -69,8 +69,8 @@ export interface PathAnalysis {
 }
 
 /** Loads files and folders (and a registry.json when given) and analyzes them together. */
-export async function analyzePaths(paths: readonly string[], opts: { registry?: string } = {}): Promise<PathAnalysis> {
-  const load = await loadPaths(paths);
+export async function analyzePaths(paths: readonly string[], opts: { registry?: string; recursive?: boolean } = {}): Promise<PathAnalysis> {
+  const load = await loadPaths(paths, opts.recursive ?? false);
   const registry = opts.registry !== undefined ? await readRegistry(opts.registry) : undefined;
   const messages = analyze({ resources: load.resources, issues: load.issues, objects: load.objects, ...(registry ? { registry } : {}) });
   return { messages, resources: load.resources.length, files: load.files.length, notes: load.notes.map((n) => `${n.file}:${n.line ?? 0}: ${n.message}`) };

@@ -1,6 +1,7 @@
 /**
  * Finds config files: each path is a file (taken whatever its extension) or a folder searched
- * recursively for *.yaml, *.yml and *.json (hidden folders such as .git are skipped).
+ * for *.yaml, *.yml and *.json, recursively unless `recursive` is false (istioctl analyze reads
+ * a folder's own files unless -R; hidden folders such as .git are always skipped).
  * Each file once (however it was named), sorted, so loading is deterministic.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -12,13 +13,15 @@ export const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export const isConfigFile = (name: string): boolean => CONFIG_EXTENSIONS.has(extname(name).toLowerCase());
 
-async function walk(dir: string, out: string[], dirs: Set<string>): Promise<void> {
+async function walk(dir: string, out: string[], dirs: Set<string>, recursive: boolean): Promise<void> {
   dirs.add(dir);
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
-    if (e.isDirectory()) await walk(full, out, dirs);
+    if (e.isDirectory()) {
+      if (recursive) await walk(full, out, dirs, recursive);
+    }
     else if ((e.isFile() || e.isSymbolicLink()) && isConfigFile(e.name)) out.push(full);
   }
 }
@@ -30,7 +33,7 @@ export interface Discovery {
   readonly issues: ConfigIssue[];
 }
 
-export async function discoverFiles(paths: readonly string[]): Promise<Discovery> {
+export async function discoverFiles(paths: readonly string[], recursive = true): Promise<Discovery> {
   const files = new Map<string, string>();
   const dirs = new Set<string>();
   const add = (f: string): void => {
@@ -42,7 +45,7 @@ export async function discoverFiles(paths: readonly string[]): Promise<Discovery
       const st = await stat(p);
       if (st.isDirectory()) {
         const found: string[] = [];
-        await walk(p, found, dirs);
+        await walk(p, found, dirs, recursive);
         found.forEach(add);
       } else {
         add(p);

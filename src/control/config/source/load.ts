@@ -125,8 +125,8 @@ export async function loadFile(file: string): Promise<FileLoad> {
  * Loads files and folders (recursively): every Istio resource that validates (once: a resource
  * defined in two files is reported and the later file wins), and everything found wrong.
  */
-export async function loadPaths(paths: readonly string[]): Promise<LoadResult> {
-  const found = await discoverFiles(paths);
+export async function loadPaths(paths: readonly string[], recursive = true): Promise<LoadResult> {
+  const found = await discoverFiles(paths, recursive);
   const files = await Promise.all(found.files.map((f) => loadFile(f)));
   const issues = [...found.issues, ...files.flatMap((f) => f.issues)];
   return {
