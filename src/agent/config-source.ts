@@ -23,6 +23,8 @@ export interface ConfigSource {
   activeListeners(): number;
   /** The xDS config in force (undefined in registry mode, or before the first update). */
   current(): ProxyConfig | undefined;
+  /** Calls `cb` after each xDS config swap (never in registry mode, which has no LDS). */
+  onConfig(cb: () => void): void;
   start(): void;
   close(): void;
 }

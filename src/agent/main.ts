@@ -152,7 +152,8 @@ export async function startSidecar(cfg: FrozenSidecarConfig, o: SidecarOverrides
     resolver: o.resolver ?? (tproxy ? localAddressResolver : soOriginalDstResolver),
   });
   listeners.push(outbound, inbound);
-  bindLdsListeners({ ...common, current: () => source.current(), random, listeners, log });
+  const bound = bindLdsListeners({ ...common, current: () => source.current(), random, listeners, log });
+  source.onConfig(() => bound.sync());
 
   // Termination.
   let resolveExit: (code: number) => void = () => {};

@@ -71,6 +71,7 @@ export function registryWiring(d: RegistryWiringDeps): ConfigSource {
     listenerStatuses: () => d.listeners().map((l) => ({ name: l.info.name, address: l.info.address })),
     activeListeners: () => d.listeners().filter((l) => l.accepting).length,
     current: () => undefined,
+    onConfig: () => {},
     start: () => registry.start(),
     close: () => registry.close(),
   } satisfies ConfigSource;

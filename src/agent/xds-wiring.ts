@@ -50,6 +50,7 @@ export function xdsWiring(d: XdsWiringDeps): ConfigSource {
     listenerStatuses: () => [...(current()?.listeners.values() ?? [])].map((l) => ({ name: l.name, address: l.address })),
     activeListeners: () => current()?.listeners.size ?? 0,
     current,
+    onConfig: (cb) => source.onConfig(cb),
     start: () => source.start(),
     close: () => source.close(),
   } satisfies ConfigSource;

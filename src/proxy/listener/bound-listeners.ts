@@ -6,7 +6,8 @@
  * connection's listener is the one at its local address (the wildcard address of its port
  * otherwise), resolved against the config in force, as use_original_dst handoff does; then the
  * same filter chain match, tcp_proxy or HTTP connection manager as the virtual listeners.
- * The manager follows the config source by polling its current config (a reference compare).
+ * The manager follows the config source: `sync` runs after each config swap and compares the
+ * config in force with the one it last applied.
  */
 import type { ProxyConfig } from '../config/proxy-config.ts';
 import { formatAddress } from '../core/address.ts';
@@ -23,7 +24,6 @@ export interface BoundListenersOptions extends BoundListenerDeps {
   readonly random: Random;
   /** The proxy's listeners (drain, shutdown, stats): bound listeners are added and removed here. */
   readonly listeners: TcpListener[];
-  readonly pollMs?: number;
 }
 
 const keyOf = (l: ListenerConfig): string => `${l.name}@${formatAddress(l.address)}`;
@@ -31,14 +31,11 @@ const keyOf = (l: ListenerConfig): string => `${l.name}@${formatAddress(l.addres
 export class BoundListeners {
   private readonly o: BoundListenersOptions;
   private readonly open = new Map<string, TcpListener>();
-  private readonly timer: NodeJS.Timeout;
   private seen: ProxyConfig | undefined;
   private closed = false;
 
   constructor(o: BoundListenersOptions) {
     this.o = o;
-    this.timer = setInterval(() => this.sync(), o.pollMs ?? 100);
-    this.timer.unref();
   }
 
   /** The listeners open now, by `name@address`. */
@@ -67,7 +64,7 @@ export class BoundListeners {
   }
 
   private add(key: string, l: ListenerConfig): void {
-    const { current, random, listeners, pollMs: _poll, ...deps } = this.o;
+    const { current, random, listeners, ...deps } = this.o;
     const listener = new TcpListener({
       ...deps, name: l.name, address: l.address, direction: 'outbound', transparent: l.transparent, resolver: localAddressResolver,
       // Port 0 never equals a real local port, so no connection is taken for a loop.
@@ -89,7 +86,6 @@ export class BoundListeners {
   /** Stops following the config; the sockets are the proxy's to close (they are in `listeners`). */
   close(): void {
     this.closed = true;
-    clearInterval(this.timer);
   }
 }
 

@@ -36,6 +36,9 @@ export interface XdsSourceOptions {
   readonly onReady: () => void;
 }
 
+/** Told about each ProxyConfig put in force. */
+export type ConfigListener = (config: ProxyConfig) => void;
+
 export class XdsSource {
   private readonly state: XdsState = newXdsState();
   private readonly stream: AdsStream;
@@ -43,6 +46,7 @@ export class XdsSource {
   private ready = false;
   private readonly startedAt = new Date().toISOString();
   private readonly o: XdsSourceOptions;
+  private readonly listeners: ConfigListener[] = [];
 
   constructor(o: XdsSourceOptions) {
     this.o = o;
@@ -54,6 +58,11 @@ export class XdsSource {
   /** The config in force; undefined until the first accepted update. */
   current(): ProxyConfig | undefined {
     return this.config;
+  }
+
+  /** Calls `cb` after every config swap (e.g. to bind the listeners LDS added). */
+  onConfig(cb: ConfigListener): void {
+    this.listeners.push(cb);
   }
 
   get isReady(): boolean {
@@ -119,6 +128,7 @@ export class XdsSource {
   private install(config: ProxyConfig, set: ClusterSet): void {
     this.o.clusters.install(set, this.state.cds.accepted.versionInfo);
     this.config = config;
+    for (const cb of this.listeners) cb(config);
   }
 
   private countChanges(key: TypeKey, d: { added: number; modified: number; removed: number }): void {

@@ -5,22 +5,16 @@
  */
 import { formatAddress } from '../../core/address.ts';
 import type { Cluster, Host } from '../cluster.ts';
+import { ENVOY_DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS } from '../http-options.ts';
 import type { ConnPool, UpstreamProtocol } from './conn-pool.ts';
 import { Http1Pool, type HostPoolOptions } from './http1-pool.ts';
 import { Http2Pool } from './http2-pool.ts';
 
-/** Envoy's default idle timeout for upstream HTTP connections (1 h). */
-export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
 
 interface Entry {
   readonly pool: ConnPool;
   readonly cluster: Cluster;
   readonly host: Host;
-}
-
-export interface PoolSettings {
-  readonly maxRequestsPerConnection: number;
-  readonly idleTimeoutMs: number;
 }
 
 export class HttpPools {
@@ -32,13 +26,14 @@ export class HttpPools {
     this.timer.unref();
   }
 
-  get(cluster: Cluster, host: Host, protocol: UpstreamProtocol, settings: PoolSettings): ConnPool {
+  /** The pool for `host` of `cluster` speaking `protocol`, made with the cluster's HTTP options on first use. */
+  get(cluster: Cluster, host: Host, protocol: UpstreamProtocol): ConnPool {
     const key = `${cluster.name}|${formatAddress(host.address)}|${protocol}`;
     const have = this.pools.get(key);
     if (have) return have.pool;
     const o: HostPoolOptions = {
       address: host.address, upstreamBind: cluster.upstreamBind, connectTimeoutMs: cluster.connectTimeoutMs,
-      maxRequestsPerConnection: settings.maxRequestsPerConnection, idleTimeoutMs: settings.idleTimeoutMs || DEFAULT_IDLE_TIMEOUT_MS,
+      maxRequestsPerConnection: cluster.http.maxRequestsPerConnection, idleTimeoutMs: cluster.http.idleTimeoutMs || ENVOY_DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
     };
     const pool = protocol === 'http2' ? new Http2Pool(o) : new Http1Pool(o);
     this.pools.set(key, { pool, cluster, host });

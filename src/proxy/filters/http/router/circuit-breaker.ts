@@ -6,7 +6,6 @@
  */
 import type { Cluster } from '../../../cluster/cluster.ts';
 import type { UpstreamProtocol } from '../../../cluster/pool/conn-pool.ts';
-import { clusterHttp } from './cluster-http.ts';
 
 interface Counts {
   requests: number;
@@ -27,8 +26,7 @@ function of(cluster: Cluster): Counts {
 /** Takes a request slot; false means overflow (UO). Call `release` exactly once after a true. */
 export function admitRequest(cluster: Cluster, protocol: UpstreamProtocol): boolean {
   const c = of(cluster);
-  const h = clusterHttp(cluster);
-  const limit = protocol === 'http2' ? h.maxRequests : cluster.maxConnections + h.maxPendingRequests;
+  const limit = protocol === 'http2' ? cluster.http.maxRequests : cluster.maxConnections + cluster.http.maxPendingRequests;
   if (c.requests >= limit) return false;
   c.requests++;
   return true;
@@ -42,7 +40,7 @@ export function releaseRequest(cluster: Cluster): void {
 /** Takes a retry slot; false means the retry budget (max_retries) is used up. */
 export function admitRetry(cluster: Cluster): boolean {
   const c = of(cluster);
-  if (c.retries >= clusterHttp(cluster).maxRetries) return false;
+  if (c.retries >= cluster.http.maxRetries) return false;
   c.retries++;
   return true;
 }

@@ -17,7 +17,6 @@ import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.t
 import { statusClass } from '../../../stats/envoy-stats.ts';
 import type { LocalReply } from '../http-filter.ts';
 import { admitRequest, admitRetry, releaseRequest, releaseRetry } from './circuit-breaker.ts';
-import { clusterHttp } from './cluster-http.ts';
 import { RequestBody } from './request-body.ts';
 import { flagFor, outcomeOf, resetBody, resetDetails } from './reset-reasons.ts';
 import { retryBackoffMs, shouldRetry, type RetryOutcome } from '../../../route/retry.ts';
@@ -140,8 +139,7 @@ export class Router {
       cluster.stats.upstream_rq_active.dec();
       host.stats.rq_active--;
     };
-    const h = clusterHttp(cluster);
-    const pool: ConnPool = this.deps.pools.get(cluster, host, protocol, { maxRequestsPerConnection: h.maxRequestsPerConnection, idleTimeoutMs: h.idleTimeoutMs });
+    const pool: ConnPool = this.deps.pools.get(cluster, host, protocol);
     this.attempts++;
     info.attemptCount = this.attempts;
     const headers: HeaderMap = { ...this.cb.headers };

@@ -11,7 +11,6 @@ import type { Address } from '../../../core/address.ts';
 import type { HeaderMap } from '../../../core/http-stream-info.ts';
 import type { Random } from '../../../core/random.ts';
 import { fractionHit, type Fraction } from '../../../route/fraction.ts';
-import { clusterHttp } from './cluster-http.ts';
 import { RETRY_BUFFER_LIMIT } from './request-body.ts';
 import { upstreamProtocol } from './upstream-protocol.ts';
 
@@ -66,8 +65,7 @@ export class Shadows {
     for (const { cluster } of this.targets) {
       const host = cluster.chooseHost(r.destination ?? { ip: '0.0.0.0', port: 0 }, r.source);
       if (!host) continue;
-      const h = clusterHttp(cluster);
-      const pool = this.pools.get(cluster, host, upstreamProtocol(cluster, r.protocol), { maxRequestsPerConnection: h.maxRequestsPerConnection, idleTimeoutMs: h.idleTimeoutMs });
+      const pool = this.pools.get(cluster, host, upstreamProtocol(cluster, r.protocol));
       const ignore = (): boolean => true;
       const s = pool.newStream(
         { method: r.method, path: r.path, authority: shadowAuthority(r.authority), scheme: r.scheme, headers: { ...r.headers }, endStream: this.bytes === 0 },

@@ -6,10 +6,9 @@
 import type { Cluster } from '../../../cluster/cluster.ts';
 import type { UpstreamProtocol } from '../../../cluster/pool/conn-pool.ts';
 import type { HttpProtocol } from '../../../core/http-stream-info.ts';
-import { clusterHttp } from './cluster-http.ts';
 
 export function upstreamProtocol(cluster: Cluster, downstream: HttpProtocol): UpstreamProtocol {
-  const p = clusterHttp(cluster).protocol;
+  const p = cluster.http.protocol;
   if (p === 'downstream') return downstream === 'HTTP/2' ? 'http2' : 'http1';
   return p;
 }

@@ -9,6 +9,7 @@ import type { HeaderMap, HttpStreamInfo } from '../../../core/http-stream-info.t
 import { ResponseFlags, type ResponseFlag } from '../../../core/response-flags.ts';
 import type { FilterStatus, HttpFilter, HttpFilterCallbacks, LocalReply } from '../../http/http-filter.ts';
 import type { HttpStream } from '../../http/http-observer.ts';
+import { notifyStreamDone } from '../../http/stream-done.ts';
 import { CORS_FILTER, FAULT_FILTER } from '../../../route/filter-config.ts';
 import { statusClass } from '../../../stats/envoy-stats.ts';
 import { GrpcFrameCounter } from '../../http/grpc-frame-counter.ts';
@@ -207,12 +208,6 @@ export class ActiveStream implements HttpStream {
     }
     info.responseHeaderBytes = this.down.responseHeaderBytes;
     info.durationMs = Date.now() - this.started;
-    for (const o of this.ctx.observers) {
-      try {
-        o.streamDone(this);
-      } catch {
-        // Observers never break the data path.
-      }
-    }
+    notifyStreamDone(this.ctx.observers, this);
   }
 }

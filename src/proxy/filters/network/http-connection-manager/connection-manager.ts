@@ -8,6 +8,7 @@ import type { Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { StreamInfo } from '../../../core/stream-info.ts';
 import { planRoute } from '../../http/router/route-plan.ts';
+import { notifyStreamDone } from '../../http/stream-done.ts';
 import { ActiveStream } from './active-stream.ts';
 import { chooseCodec, type DownstreamCodec } from './codec-select.ts';
 import type { DownstreamRequest } from './codecs/downstream.ts';
@@ -71,15 +72,7 @@ export class HttpConnection {
     const upgrade = String(d.headers['upgrade'] ?? '').toLowerCase();
     mutateRequestHeaders(d.headers, ctx.settings, { scheme: d.scheme, remoteIp: ctx.connection.downstreamRemote?.ip });
     const info = newHttpStreamInfo(ctx.connection, d, ctx.requestedServerName);
-    const done = (): void => {
-      for (const o of ctx.observers) {
-        try {
-          o.streamDone({ info, cluster: undefined, host: undefined });
-        } catch {
-          // never break the data path
-        }
-      }
-    };
+    const done = (): void => notifyStreamDone(ctx.observers, { info, cluster: undefined, host: undefined });
     const config = ctx.routeConfig();
     const plan = config && planRoute(config, { authority: d.authority, path: d.path, method: d.method, scheme: d.scheme, headers: d.headers }, ctx.random);
     const cluster = plan?.kind === 'upstream' && ctx.settings.upgradeTypes.concat(plan.upgrades).includes(upgrade) ? ctx.router.cluster(plan.clusterName) : undefined;
@@ -93,15 +86,7 @@ export class HttpConnection {
     }
     info.routeName = plan.routeName;
     plan.requestHeaders(d.headers);
-    proxyUpgrade(info, d.method, d.headers, sock, head, { cluster, host, path: plan.path, authority: plan.authority, upgrade }, (st) => {
-      for (const o of ctx.observers) {
-        try {
-          o.streamDone(st);
-        } catch {
-          // never break the data path
-        }
-      }
-    });
+    proxyUpgrade(info, d.method, d.headers, sock, head, { cluster, host, path: plan.path, authority: plan.authority, upgrade }, (st) => notifyStreamDone(ctx.observers, st));
   }
 
   /** Starts a graceful close: GOAWAY on HTTP/2; HTTP/1.1 closes after the response in flight. */

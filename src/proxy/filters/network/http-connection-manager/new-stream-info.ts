@@ -3,22 +3,12 @@
  * as received (after the header edits), and everything else not yet known.
  */
 import type { HttpStreamInfo } from '../../../core/http-stream-info.ts';
-import type { StreamInfo } from '../../../core/stream-info.ts';
+import { newStreamInfo, type StreamInfo } from '../../../core/stream-info.ts';
 import type { DownstreamRequest } from './codecs/downstream.ts';
 
 export function newHttpStreamInfo(conn: StreamInfo, d: DownstreamRequest, requestedServerName: string | undefined): HttpStreamInfo {
   return {
-    direction: conn.direction,
-    startTime: new Date(),
-    downstreamLocal: conn.downstreamLocal,
-    downstreamRemote: conn.downstreamRemote,
-    responseFlags: new Set(),
-    upstreamCluster: '-',
-    upstreamHost: undefined,
-    upstreamLocal: undefined,
-    bytesReceived: 0,
-    bytesSent: 0,
-    durationMs: undefined,
+    ...newStreamInfo(conn.direction, conn.downstreamLocal, conn.downstreamRemote),
     protocol: d.protocol,
     method: d.method,
     path: d.path,
