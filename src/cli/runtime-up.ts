@@ -18,6 +18,7 @@ import { stdoutLine, withStateDir } from './runtime-options.ts';
 interface UpFlags {
   filename: string; stateDir?: string; meshId?: string; podCidr: string; serviceCidr: string;
   restartBackoff: string; outboundTrafficPolicy: string; wait: boolean; timeout: string; controlPlane: boolean; ingressPort: string;
+  egressGateway?: boolean;
 }
 
 function ingressPortOf(text: string): number {
@@ -42,6 +43,7 @@ export function registerUp(program: Command): void {
     .option('--outbound-traffic-policy <policy>', 'ALLOW_ANY or REGISTRY_ONLY, passed to the sidecars', 'ALLOW_ANY')
     .option('--no-control-plane', 'run no istiod: sidecars read registry.json instead of xDS')
     .option('--ingress-port <port>', 'the ingress gateway\'s port on 127.0.0.1 (0: a free port, printed)', '0')
+    .option('--egress-gateway', 'also run istio-egressgateway in istio-system (as Istio\'s demo profile does; never exposed on the host)')
     .option('--no-wait', 'return once applied, without waiting for the pods')
     .option('--timeout <duration>', 'how long to wait for the pods to be ready', '2m'))
     .action(async (o: UpFlags) => {
@@ -50,6 +52,7 @@ export function registerUp(program: Command): void {
         file: o.filename, stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: o.podCidr, serviceCidr: o.serviceCidr,
         restartBackoffMs: parseDuration('--restart-backoff', o.restartBackoff), outboundTrafficPolicy: o.outboundTrafficPolicy,
         wait: o.wait, timeoutMs: parseDuration('--timeout', o.timeout), controlPlane: o.controlPlane, ingressPort: ingressPortOf(o.ingressPort),
+        egressGateway: o.egressGateway === true,
       }, stdoutLine, createLogger());
     });
 
@@ -73,14 +76,15 @@ export function registerUp(program: Command): void {
     .option('--outbound-traffic-policy <policy>', 'for the sidecars', 'ALLOW_ANY')
     .option('--created-state-dir', 'up made the state directory')
     .option('--no-control-plane', 'run no istiod')
-    .option('--ingress-port <port>', 'the ingress gateway\'s port on 127.0.0.1', '0'))
-    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean; controlPlane: boolean; ingressPort: string }) => {
+    .option('--ingress-port <port>', 'the ingress gateway\'s port on 127.0.0.1', '0')
+    .option('--egress-gateway', 'run istio-egressgateway'))
+    .action(async (o: { stateDir?: string; meshId: string; podCidr: string; serviceCidr: string; restartBackoff: string; outboundTrafficPolicy: string; createdStateDir?: boolean; controlPlane: boolean; ingressPort: string; egressGateway?: boolean }) => {
       const stateDir = stateDirFrom(o.stateDir);
       process.exitCode = await runSupervisor({
         stateDir, meshId: meshIdOf(o.meshId, stateDir), podCidr: parseCidr('--pod-cidr', o.podCidr), serviceCidr: parseCidr('--service-cidr', o.serviceCidr),
         backoffBaseMs: parseDuration('--restart-backoff', o.restartBackoff), sidecarCommand: sidecarCommand(), cliCommand: cliCommand(),
         outboundTrafficPolicy: o.outboundTrafficPolicy === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY', createdStateDir: o.createdStateDir === true,
-        controlPlane: o.controlPlane, ingressPort: ingressPortOf(o.ingressPort),
+        controlPlane: o.controlPlane, ingressPort: ingressPortOf(o.ingressPort), egressGateway: o.egressGateway === true,
       });
     });
 }

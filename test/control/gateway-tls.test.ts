@@ -4,35 +4,25 @@
  * SNI (a DownstreamTlsContext with the server's files and the gateway HCM on
  * `https.<number>.<port name>.<gateway>.<ns>`, or tcp_proxy to the VirtualService tls route's
  * destination), checked through the sidecar's own listener translator with real certificates;
- * missing files and bad PEM are refused naming the field; credentialName is not generated.
+ * missing files and bad PEM are refused naming the field; a credentialName without its Secret
+ * is left out (test/control/sds.test.ts covers credentials by SDS).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../src/core/log.ts';
 import { encodeAny } from '../../src/core/xds/protos.ts';
 import { TypeUrls } from '../../src/core/xds/type-urls.ts';
-import { ConfigStore } from '../../src/control/config/store.ts';
-import { DEFAULT_MESH_CONFIG } from '../../src/control/model/mesh-config.ts';
-import { parseProxy, type Proxy } from '../../src/control/model/proxy.ts';
-import { PushContext } from '../../src/control/model/push-context.ts';
-import { parseRegistryJson } from '../../src/control/registry/registry-json.ts';
-import { SnapshotRegistry } from '../../src/control/registry/snapshot-registry.ts';
-import type { RegistrySnapshot } from '../../src/control/registry/model.ts';
+import type { PushContext } from '../../src/control/model/push-context.ts';
 import type { Json } from '../../src/control/xds/generator.ts';
 import { generateGatewayListeners } from '../../src/control/xds/lds/gateway-listeners.ts';
 import { generateGatewayRoutes } from '../../src/control/xds/rds/gateway-routes.ts';
 import { translateListener } from '../../src/proxy/xds/translate/listener.ts';
 import { translateRouteConfiguration } from '../../src/proxy/xds/translate/route-configuration.ts';
+import { gatewayProxy, meta, pushContextOf, svc } from '../helpers/gateway-push.ts';
 import { makeTestCerts } from '../helpers/tls-certs.ts';
 
 const certs = makeTestCerts(['bookinfo.example.com', 'mtls.example.com']);
-
-const svc = (name: string, ns: string, ip: string, selector: Record<string, string>, ports: [string, number, number][]) => ({
-  name, namespace: ns, hostname: `${name}.${ns}.svc.cluster.local`, clusterIP: ip, labels: selector, selector,
-  ports: ports.map(([n, port, targetPort]) => ({ name: n, port, targetPort, protocol: 'TCP', appProtocol: null })),
-});
 
 const REGISTRY = {
   version: 1,
@@ -51,7 +41,6 @@ const REGISTRY = {
   ],
 };
 
-const meta = (kind: string, ns: string, name: string) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace: ns } });
 const gateway = (servers: unknown[]) => ({ ...meta('Gateway', 'hello', 'tls-gateway'), spec: { selector: { istio: 'ingressgateway' }, servers } });
 const SIMPLE = { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['bookinfo.example.com'], tls: { mode: 'SIMPLE', serverCertificate: certs.serverCert, privateKey: certs.serverKey } };
 const MUTUAL = { port: { number: 443, name: 'https-mtls', protocol: 'HTTPS' }, hosts: ['mtls.example.com'], tls: { mode: 'MUTUAL', serverCertificate: certs.serverCert, privateKey: certs.serverKey, caCertificates: certs.ca } };
@@ -61,24 +50,8 @@ const VS = [
   { ...meta('VirtualService', 'hello', 'secure'), spec: { hosts: ['secure.example.com'], gateways: ['tls-gateway'], tls: [{ match: [{ sniHosts: ['secure.example.com'] }], route: [{ destination: { host: 'secure', port: { number: 443 } } }] }] } },
 ];
 
-class StaticRegistry extends SnapshotRegistry {
-  constructor(snap: RegistrySnapshot) {
-    super('test', 'Kubernetes', createLogger({ level: 'error' }));
-    this.replace(snap);
-  }
-}
-
 function pushOf(config: unknown[]): PushContext {
-  const store = new ConfigStore();
-  for (const doc of config) assert.equal(store.apply(doc).issues.filter((i) => i.severity === 'error').length, 0, JSON.stringify(doc));
-  const registry = new StaticRegistry(parseRegistryJson(JSON.stringify(REGISTRY), 'registry.json').snapshot);
-  return new PushContext({ store, registry, mesh: DEFAULT_MESH_CONFIG, version: 'test/1' });
-}
-
-function gatewayProxy(): Proxy {
-  const p = parseProxy({ id: 'router~10.250.0.9~gw-1.istio-system~istio-system.svc.cluster.local', metadata: { LABELS: { istio: 'ingressgateway' } } });
-  assert.ok(p);
-  return p;
+  return pushContextOf(REGISTRY, config);
 }
 
 function listener8443(config: unknown[]): Json | undefined {

@@ -9,16 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../src/core/log.ts';
 import { encodeAny } from '../../src/core/xds/protos.ts';
 import { TypeUrls } from '../../src/core/xds/type-urls.ts';
-import { ConfigStore } from '../../src/control/config/store.ts';
-import { DEFAULT_MESH_CONFIG } from '../../src/control/model/mesh-config.ts';
 import { parseProxy, type Proxy } from '../../src/control/model/proxy.ts';
-import { PushContext } from '../../src/control/model/push-context.ts';
-import { parseRegistryJson } from '../../src/control/registry/registry-json.ts';
-import { SnapshotRegistry } from '../../src/control/registry/snapshot-registry.ts';
-import type { RegistrySnapshot } from '../../src/control/registry/model.ts';
+import type { PushContext } from '../../src/control/model/push-context.ts';
 import { GATEWAY_GENERATORS, generatorsFor } from '../../src/control/xds/generators.ts';
 import type { Json } from '../../src/control/xds/generator.ts';
 import { generateGatewayClusters } from '../../src/control/xds/cds/gateway-clusters.ts';
@@ -29,11 +23,7 @@ import { translateListener } from '../../src/proxy/xds/translate/listener.ts';
 import { translateRouteConfiguration } from '../../src/proxy/xds/translate/route-configuration.ts';
 import { selectRoute } from '../../src/proxy/route/select-route.ts';
 import type { RouteConfig } from '../../src/proxy/route/route-config.ts';
-
-const svc = (name: string, ns: string, ip: string, selector: Record<string, string>, ports: [string, number, number][]) => ({
-  name, namespace: ns, hostname: `${name}.${ns}.svc.cluster.local`, clusterIP: ip, labels: selector, selector,
-  ports: ports.map(([n, port, targetPort]) => ({ name: n, port, targetPort, protocol: 'TCP', appProtocol: null })),
-});
+import { gatewayProxy as gatewayProxyOf, meta, pushContextOf, svc } from '../helpers/gateway-push.ts';
 
 const REGISTRY = {
   version: 1,
@@ -54,7 +44,6 @@ const REGISTRY = {
   ],
 };
 
-const meta = (kind: string, ns: string, name: string) => ({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace: ns } });
 const CONFIG: unknown[] = [
   { ...meta('Gateway', 'istio-system', 'hello-gateway'), spec: { selector: { istio: 'ingressgateway' }, servers: [
     { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com', 'hello/api.internal', 'other/hidden.internal'] },
@@ -73,25 +62,11 @@ const CONFIG: unknown[] = [
   } },
 ];
 
-class StaticRegistry extends SnapshotRegistry {
-  constructor(snap: RegistrySnapshot) {
-    super('test', 'Kubernetes', createLogger({ level: 'error' }));
-    this.replace(snap);
-  }
-}
-
 function pushOf(extra: unknown[] = [], mesh = {}): PushContext {
-  const store = new ConfigStore();
-  for (const doc of [...CONFIG, ...extra]) assert.equal(store.apply(doc).issues.filter((i) => i.severity === 'error').length, 0, JSON.stringify(doc));
-  const registry = new StaticRegistry(parseRegistryJson(JSON.stringify(REGISTRY), 'registry.json').snapshot);
-  return new PushContext({ store, registry, mesh: { ...DEFAULT_MESH_CONFIG, ...mesh }, version: 'test/1' });
+  return pushContextOf(REGISTRY, [...CONFIG, ...extra], { mesh });
 }
 
-function gatewayProxy(metadata: Record<string, unknown> = {}): Proxy {
-  const p = parseProxy({ id: 'router~10.250.0.9~gw-1.istio-system~istio-system.svc.cluster.local', metadata: { LABELS: { istio: 'ingressgateway', app: 'istio-ingressgateway' }, ...metadata } });
-  assert.ok(p);
-  return p;
-}
+const gatewayProxy = (metadata: Record<string, unknown> = {}): Proxy => gatewayProxyOf(metadata, { istio: 'ingressgateway', app: 'istio-ingressgateway' });
 
 function routes(push: PushContext, proxy = gatewayProxy(), name = 'http.8080'): { json: Json; config: RouteConfig } {
   const [rc] = generateGatewayRoutes(proxy, push, [name]);

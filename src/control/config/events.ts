@@ -11,7 +11,10 @@ export interface ConfigChange {
   readonly created: readonly ResourceKey[];
   readonly updated: readonly ResourceKey[];
   readonly deleted: readonly ResourceKey[];
-  readonly kinds: ReadonlySet<Kind>;
+  /** The kinds changed; `Secret` when a gateway credential Secret changed. */
+  readonly kinds: ReadonlySet<Kind | 'Secret'>;
+  /** `namespace/name` of each Secret created, updated or deleted. */
+  readonly secrets: ReadonlySet<string>;
 }
 
 export interface ConfigRejection {

@@ -12,6 +12,8 @@ import type { ConfigStoreEvents } from './events.ts';
 import type { ConfigIssue } from './issue.ts';
 import type { Kind } from './kinds.ts';
 import { keyOf, parseKey, resourceKey, type Resource, type ResourceKey } from './resource.ts';
+import type { CredentialSecret } from './secrets/kube-secret.ts';
+import { SecretIndex } from './secrets/secret-index.ts';
 import { stableJson } from './stable-json.ts';
 import { identify, validateResource, type ValidateOptions } from './validate.ts';
 
@@ -32,6 +34,10 @@ export interface SourceSnapshot {
   readonly issues?: readonly ConfigIssue[];
   /** The source could not be read whole: keep what it provided before and is not in `resources`. */
   readonly partial?: boolean;
+  /** Kubernetes Secrets (gateway credentials) the source provides, validated. */
+  readonly secrets?: readonly CredentialSecret[];
+  /** Secrets (`namespace/name`) the source still defines but whose new version is invalid: kept. */
+  readonly rejectedSecrets?: readonly string[];
 }
 
 const API = 'api';
@@ -43,6 +49,8 @@ export class ConfigStore {
   private readonly outstanding = new Map<string, readonly ConfigIssue[]>();
   private readonly events = new Emitter<ConfigStoreEvents>();
   private readonly logger: Logger;
+  /** Kubernetes Secrets for gateway credentials (not Istio config: not in list/all). */
+  readonly secrets = new SecretIndex();
   private ver = 0;
   private depth = 0;
   private created = new Set<ResourceKey>();
@@ -132,6 +140,7 @@ export class ConfigStore {
       if (!snap.partial) {
         for (const [key, owner] of this.owners) if (owner === source && !keep.has(key)) this.remove(key);
       }
+      this.secrets.sync(source, snap.secrets ?? [], snap.rejectedSecrets ?? [], snap.partial ?? false);
       const issues = snap.issues ?? [];
       if (issues.length > 0) this.outstanding.set(source, issues);
       else this.outstanding.delete(source);
@@ -171,11 +180,13 @@ export class ConfigStore {
 
   private flush(): void {
     const changed = new Set<ResourceKey>([...this.created, ...this.updated, ...this.deleted]);
-    if (changed.size > 0) {
+    const secrets = this.secrets.takeChanges();
+    if (changed.size > 0 || secrets.size > 0) {
       this.ver++;
       const ev = {
         version: this.ver, changed, created: [...this.created], updated: [...this.updated], deleted: [...this.deleted],
-        kinds: new Set([...changed].map((k) => parseKey(k).kind)),
+        kinds: new Set<Kind | 'Secret'>([...[...changed].map((k) => parseKey(k).kind), ...(secrets.size > 0 ? ['Secret' as const] : [])]),
+        secrets,
       };
       this.created = new Set();
       this.updated = new Set();

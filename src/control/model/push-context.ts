@@ -1,20 +1,24 @@
 /**
  * PushContext: one immutable snapshot of config and registry, built once per push and shared by
  * every proxy's generation (Istio's model.PushContext). It indexes services by host, endpoints by
- * host, mesh-bound VirtualServices, DestinationRules and Sidecars, and memoizes each proxy's
- * SidecarScope (the memo is the only mutable part, and it only ever caches pure results).
+ * host, mesh-bound VirtualServices (delegates merged into their roots), DestinationRules and
+ * Sidecars, and memoizes each proxy's SidecarScope (the memo is the only mutable part, and it
+ * only ever caches pure results).
  */
 import type { ConfigStore } from '../config/store.ts';
+import type { CredentialSecret } from '../config/secrets/kube-secret.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Resource } from '../config/resource.ts';
 import { gatewayBoundVirtualServices } from './gateway-virtual-services.ts';
 import type { Service, ServiceEndpoint, WorkloadInstance } from '../registry/model.ts';
 import type { ServiceRegistry } from '../registry/service-registry.ts';
 import { stableJson } from '../config/stable-json.ts';
+import { mergeDelegates } from './delegate-virtual-services.ts';
 import { DestinationRuleIndex } from './destination-rules.ts';
 import type { MeshConfig } from './mesh-config.ts';
 import type { Proxy } from './proxy.ts';
 import { buildSidecarScope, type SidecarScope } from './sidecar-scope.ts';
-import { meshVirtualServices, virtualServiceFor, type BoundVirtualService } from './virtual-services.ts';
+import { meshVirtualServices, virtualServiceFor, virtualServicesOverlapping, type BoundVirtualService } from './virtual-services.ts';
 
 export interface PushContextInputs {
   readonly store: ConfigStore;
@@ -22,6 +26,8 @@ export interface PushContextInputs {
   readonly mesh: MeshConfig;
   /** The push version, `<RFC 3339 time>/<n>` as istiod writes it. */
   readonly version: string;
+  /** Where generation problems a user must know about go (istiod's log), once per push. */
+  readonly log?: Logger;
 }
 
 export class PushContext {
@@ -38,6 +44,9 @@ export class PushContext {
   private readonly gatewayList: readonly Resource<'Gateway'>[];
   private readonly gatewayVs: readonly BoundVirtualService[];
   private readonly scopes = new Map<string, SidecarScope>();
+  private readonly secretMap: ReadonlyMap<string, CredentialSecret>;
+  private readonly log: Logger | undefined;
+  private readonly warned = new Set<string>();
 
   constructor(inputs: PushContextInputs) {
     this.version = inputs.version;
@@ -54,11 +63,15 @@ export class PushContext {
     }
     this.endpointsByHost = eps;
     this.workloadByIp = new Map(snap.workloads.map((w) => [w.address, w]));
-    this.meshVs = Object.freeze(meshVirtualServices(inputs.store.list('VirtualService')));
+    // Delegate VirtualServices are merged into their roots once, for sidecars and gateways alike.
+    const virtualServices = mergeDelegates(inputs.store.list('VirtualService'));
+    this.meshVs = Object.freeze(meshVirtualServices(virtualServices));
     this.destinationRules = new DestinationRuleIndex(inputs.store.list('DestinationRule'), inputs.mesh.rootNamespace);
     this.sidecars = inputs.store.list('Sidecar');
     this.gatewayList = inputs.store.list('Gateway');
-    this.gatewayVs = Object.freeze(gatewayBoundVirtualServices(inputs.store.list('VirtualService')));
+    this.gatewayVs = Object.freeze(gatewayBoundVirtualServices(virtualServices));
+    this.secretMap = inputs.store.secrets.snapshot();
+    this.log = inputs.log;
     Object.freeze(this);
   }
 
@@ -87,6 +100,18 @@ export class PushContext {
     return this.gatewayList;
   }
 
+  /** A gateway credential Secret (Kubernetes Secret `namespace/name`), as of this push. */
+  secret(namespace: string, name: string): CredentialSecret | undefined {
+    return this.secretMap.get(`${namespace}/${name}`);
+  }
+
+  /** Logs a generation warning (a server left out, and why) once per push context. */
+  warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.log?.warn(message);
+  }
+
   /** VirtualServices bound to at least one Gateway (`gateways` names one besides `mesh`). */
   gatewayVirtualServices(): readonly BoundVirtualService[] {
     return this.gatewayVs;
@@ -113,6 +138,11 @@ export class PushContext {
   /** The VirtualService routing `hostname` for the proxy, among those its scope sees. */
   virtualServiceFor(proxy: Pick<Proxy, 'namespace' | 'labels'>, hostname: string): BoundVirtualService | undefined {
     return virtualServiceFor(this.sidecarScope(proxy).virtualServices, proxy.namespace, hostname);
+  }
+
+  /** The VirtualServices whose `tcp` and `tls` rules shape the proxy's listeners for `hostname`. */
+  l4VirtualServices(proxy: Pick<Proxy, 'namespace' | 'labels'>, hostname: string): readonly BoundVirtualService[] {
+    return virtualServicesOverlapping(this.sidecarScope(proxy).virtualServices, proxy.namespace, hostname);
   }
 
   /** The services whose endpoints are the proxy's own workload (what inbound listeners serve). */

@@ -3,10 +3,11 @@
  * is the one in the proxy's namespace whose workloadSelector selects it, else the one without a
  * selector in its namespace, else the root namespace's; without one, every exported service.
  * Egress `hosts` (`ns/host`: ns `*`, `.` or a name; host `*`, `*.suffix` or a name) narrow the
- * services, their ports (an egress listener with a port) and the VirtualServices.
+ * services, their ports (an egress listener with a port) and the VirtualServices. Its `ingress`
+ * listeners, when present, replace the inbound ports taken from the proxy's service instances.
  */
 import type { Resource } from '../config/resource.ts';
-import type { IstioEgressListener } from '../config/types/sidecar.ts';
+import type { IstioEgressListener, IstioIngressListener } from '../config/types/sidecar.ts';
 import type { Service, ServicePort } from '../registry/model.ts';
 import { selects } from './labels.ts';
 import type { OutboundTrafficPolicyMode } from './mesh-config.ts';
@@ -21,6 +22,8 @@ export interface SidecarScope {
   /** Visible services (sorted by hostname), each with its visible ports. */
   readonly services: readonly Service[];
   readonly virtualServices: readonly BoundVirtualService[];
+  /** The applying Sidecar's ingress listeners (none without a Sidecar, or when it has none). */
+  readonly ingress: readonly IstioIngressListener[];
   service(hostname: string): Service | undefined;
 }
 
@@ -74,6 +77,7 @@ export function buildSidecarScope(inputs: ScopeInputs, proxy: Pick<Proxy, 'names
     outboundTrafficPolicy: sidecar?.spec.outboundTrafficPolicy?.mode ?? inputs.meshPolicy,
     services: Object.freeze(services),
     virtualServices: Object.freeze(virtualServices),
+    ingress: sidecar?.spec.ingress ?? [],
     service: (hostname: string) => byHost.get(hostname),
   });
 }

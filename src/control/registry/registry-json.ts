@@ -22,7 +22,7 @@ function service(s: RegistryJson.Service): Service {
     selector: s.selector,
     meshExternal: false,
     resolution: s.clusterIP === null ? 'Passthrough' : 'ClientSideLB',
-    exportTo: ['*'],
+    exportTo: s.exportTo && s.exportTo.length > 0 ? s.exportTo : ['*'],
     provider: 'Kubernetes',
   };
 }

@@ -3,6 +3,7 @@
  * node type): the sidecar set (Envoy-style listeners and port-named routes), the gateway set for
  * proxies of type router (bound listeners per Gateway server port, `http.<port>` routes), and
  * the proxyless gRPC set (api_listeners and `<host>:<port>` routes). CDS and EDS share their builders.
+ * Gateways also get SDS: their credentialName certificates (sds/secret-generator.ts).
  */
 import type { Proxy } from '../model/proxy.ts';
 import { cdsGenerator, grpcCdsGenerator } from './cds/cluster-generator.ts';
@@ -15,6 +16,7 @@ import { gatewayLdsGenerator } from './lds/gateway-listeners.ts';
 import { ldsGenerator } from './lds/listener-generator.ts';
 import { gatewayRdsGenerator } from './rds/gateway-routes.ts';
 import { rdsGenerator } from './rds/route-generator.ts';
+import { sdsGenerator } from './sds/secret-generator.ts';
 
 const set = (flavour: GeneratorSet['flavour'], gens: readonly Generator[]): GeneratorSet =>
   Object.freeze({ flavour, generators: new Map(gens.map((g) => [g.typeUrl, g])) });
@@ -22,7 +24,7 @@ const set = (flavour: GeneratorSet['flavour'], gens: readonly Generator[]): Gene
 export const SIDECAR_GENERATORS: GeneratorSet = set('sidecar', [cdsGenerator, edsGenerator, ldsGenerator, rdsGenerator]);
 export const GRPC_GENERATORS: GeneratorSet = set('grpc', [grpcCdsGenerator, edsGenerator, grpcLdsGenerator, grpcRdsGenerator]);
 
-export const GATEWAY_GENERATORS: GeneratorSet = set('sidecar', [gatewayCdsGenerator, edsGenerator, gatewayLdsGenerator, gatewayRdsGenerator]);
+export const GATEWAY_GENERATORS: GeneratorSet = set('sidecar', [gatewayCdsGenerator, edsGenerator, gatewayLdsGenerator, gatewayRdsGenerator, sdsGenerator]);
 
 export function generatorsFor(proxy: Pick<Proxy, 'generator' | 'type'>): GeneratorSet {
   if (proxy.generator === 'grpc') return GRPC_GENERATORS;

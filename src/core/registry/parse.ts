@@ -60,6 +60,7 @@ function service(v: Json, path: string): Service {
     labels: labels(o['labels'], `${path}.labels`),
     selector: labels(o['selector'], `${path}.selector`),
     ports: list(o['ports'], `${path}.ports`).map((p, i) => servicePort(p, `${path}.ports[${i}]`)),
+    ...(absent(o['exportTo']) ? {} : { exportTo: list(o['exportTo'], `${path}.exportTo`).map((e, i) => text(e, `${path}.exportTo[${i}]`)) }),
   };
 }
 

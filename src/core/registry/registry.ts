@@ -29,6 +29,8 @@ export interface Service {
   readonly labels: Labels;
   readonly selector: Labels;
   readonly ports: readonly ServicePort[];
+  /** The Service's `networking.istio.io/exportTo` annotation, split on commas; absent: exported everywhere. */
+  readonly exportTo?: readonly string[];
 }
 
 export interface EndpointPort {

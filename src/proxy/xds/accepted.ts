@@ -90,6 +90,11 @@ export class AcceptedResources<T> {
     return { added, modified, removed };
   }
 
+  /** Puts re-translated configs of the same resources in force (a listener after its SDS secret rotated); the version stays. */
+  refresh(next: Candidate<T>): void {
+    this.resources = next;
+  }
+
   reject(failed: readonly RejectedResource[]): void {
     this.failures = new Map(failed.map((f) => [f.name, f]));
   }

@@ -3,8 +3,9 @@
  * mux runs it: subscribe CDS and LDS wildcard on every new stream (with the versions and names
  * already known, so a reconnect resumes); apply each response all or nothing (apply.ts), ACK it
  * (version + nonce) or NACK it (error_detail) keeping the last good config; then follow the
- * accepted set's dependencies with named EDS (its EDS clusters) and RDS (its HCMs' route
- * configs) requests. Ready once CDS, EDS, LDS and RDS form a complete set; a lost control
+ * accepted set's dependencies with named EDS (its EDS clusters), RDS (its HCMs' route
+ * configs) and SDS (the secrets its TLS chains reference, a gateway's credentialName) requests.
+ * Ready once CDS, EDS, LDS, RDS and SDS form a complete set; a lost control
  * plane changes nothing in force while the stream reconnects with back-off.
  */
 import type { Logger } from '../../core/log.ts';
@@ -18,6 +19,7 @@ import { AdsStream } from './ads-stream.ts';
 import type { AdsStreamHandler } from './ads-stream-handler.ts';
 import { applyResponse } from './apply.ts';
 import { edsNames, rdsNames } from './assemble.ts';
+import { listenerSecretNames } from './sds-listeners.ts';
 import { Backoff, envoyBackoff } from './backoff.ts';
 import { keyOf, newXdsState, typeKeys, type TypeKey, type XdsState } from './state.ts';
 import { xdsDumpSource } from './xds-dump.ts';
@@ -121,7 +123,7 @@ export class XdsSource {
     this.o.log.info(`${translator.short}: version ${res.versionInfo} applied: ${outcome.count} ${translator.kind}s (${added} added, ${modified} modified, ${removed} removed)${outcome.ignored.length ? `, ignored unrequested ${outcome.ignored.join(', ')}` : ''}`);
     this.countChanges(key, outcome.diff);
     this.stream.send(sub.ack(res.versionInfo));
-    if (key === 'cds' || key === 'lds') this.follow();
+    if (key === 'cds' || key === 'lds' || key === 'sds') this.follow();
     this.checkReady();
   }
 
@@ -137,11 +139,12 @@ export class XdsSource {
     counters.forEach((c, i) => c.inc([d.added, d.modified, d.removed][i]));
   }
 
-  /** Subscribes EDS and RDS to what the accepted clusters and listeners name. */
+  /** Subscribes EDS, RDS and SDS to what the accepted clusters and listeners (and the warming ones) name. */
   private follow(): void {
     const eds = edsNames(this.state.cds.accepted.current);
     const rds = [...rdsNames(this.state.lds.accepted.current).keys()];
-    for (const [key, names] of [['eds', eds], ['rds', rds]] as const) {
+    const sds = [...new Set([...this.state.lds.accepted.all().map((r) => r.json), ...this.state.warming.values()].flatMap(listenerSecretNames))];
+    for (const [key, names] of [['eds', eds], ['rds', rds], ['sds', sds]] as const) {
       const { sub, accepted } = this.state[key];
       if (!sub.setNames(names)) continue;
       accepted.retain(new Set(names));
@@ -154,7 +157,8 @@ export class XdsSource {
     const s = this.state;
     const complete = s.cds.accepted.everAccepted && s.lds.accepted.everAccepted
       && s.eds.sub.names.every((n) => s.eds.accepted.get(n) !== undefined)
-      && s.rds.sub.names.every((n) => s.rds.accepted.get(n) !== undefined);
+      && s.rds.sub.names.every((n) => s.rds.accepted.get(n) !== undefined)
+      && s.sds.sub.names.every((n) => s.sds.accepted.get(n) !== undefined);
     if (!complete) return;
     this.ready = true;
     this.o.log.info(`xDS: initial config complete (${this.config?.version ?? ''})`);

@@ -21,6 +21,8 @@ export interface StartRequest {
   readonly controlPlane?: boolean;
   /** The ingress gateway's port on 127.0.0.1 (0: a free one). */
   readonly ingressPort?: number;
+  /** Also run istio-egressgateway (with the control plane). */
+  readonly egressGateway?: boolean;
 }
 
 export function logTail(path: string, lines = 15): string {
@@ -39,7 +41,8 @@ export async function startSupervisor(r: StartRequest, timeoutMs = 30_000): Prom
   const [node = '', ...cli] = cliCommand();
   const args = [...cli, 'supervise', '--state-dir', r.stateDir, '--mesh-id', r.meshId, '--pod-cidr', r.podCidr, '--service-cidr', r.serviceCidr,
     '--restart-backoff', `${r.restartBackoffMs}ms`, '--outbound-traffic-policy', r.outboundTrafficPolicy, ...(created ? ['--created-state-dir'] : []),
-    ...(r.controlPlane === false ? ['--no-control-plane'] : []), ...(r.ingressPort ? ['--ingress-port', String(r.ingressPort)] : [])];
+    ...(r.controlPlane === false ? ['--no-control-plane'] : []), ...(r.ingressPort ? ['--ingress-port', String(r.ingressPort)] : []),
+    ...(r.egressGateway ? ['--egress-gateway'] : [])];
   const child = spawn(node, args, { detached: true, stdio: ['ignore', fd, fd], env: process.env, cwd: '/' });
   closeSync(fd);
   let exited: number | null = null;

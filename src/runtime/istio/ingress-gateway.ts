@@ -1,21 +1,18 @@
 /**
- * The ingress gateway as Istio's default profile installs it: in istio-system, ServiceAccount,
- * Service and Deployment `istio-ingressgateway` (labels istio: ingressgateway, app:
- * istio-ingressgateway), Service ports 80 -> 8080 (http2) and 443 -> 8443 (https) and the
- * status port 15021. The pod has no sidecar: its one container, istio-proxy, runs `mizzen
- * gateway` as uid 1337 (an unprivileged pod, so only ports from 1024 are bound), programmed by
- * istiod like the sidecars. The host reaches it on 127.0.0.1 only (ingress-exposure.ts).
+ * The ingress gateway as Istio's default profile installs it: istio-system/istio-ingressgateway
+ * (labels istio: ingressgateway, app: istio-ingressgateway), Service ports 80 -> 8080 and
+ * 443 -> 8443 (gateway-deployment.ts). The host reaches it on 127.0.0.1 only (ingress-exposure.ts).
  */
 import type { SourceDocument } from '../manifest/document.ts';
-import { PROXY_UID } from '../plan/sidecar.ts';
-import { DISCOVERY_ADDRESS, ISTIOD_NAMESPACE } from './istiod.ts';
+import { GATEWAY_HTTP_TARGET_PORT, GATEWAY_HTTPS_TARGET_PORT, gatewayDeploymentDocuments } from './gateway-deployment.ts';
+import { ISTIOD_NAMESPACE } from './istiod.ts';
 
 export const INGRESS_GATEWAY = 'istio-ingressgateway';
 export const INGRESS_LABELS: Readonly<Record<string, string>> = Object.freeze({ app: INGRESS_GATEWAY, istio: 'ingressgateway' });
 /** The gateway pod's HTTP port: Service port 80's targetPort. */
-export const INGRESS_HTTP_TARGET_PORT = 8080;
+export const INGRESS_HTTP_TARGET_PORT = GATEWAY_HTTP_TARGET_PORT;
 /** Service port 443's targetPort: where the gateway's HTTPS/TLS listener binds. */
-export const INGRESS_HTTPS_TARGET_PORT = 8443;
+export const INGRESS_HTTPS_TARGET_PORT = GATEWAY_HTTPS_TARGET_PORT;
 
 /** Whether a Service is the ingress gateway's (istio-system/istio-ingressgateway). */
 export const isIngressGateway = (m: { readonly name: string; readonly namespace: string }): boolean => m.namespace === ISTIOD_NAMESPACE && m.name === INGRESS_GATEWAY;
@@ -26,52 +23,5 @@ export interface IngressGatewayOptions {
 }
 
 export function ingressGatewayDocuments(o: IngressGatewayOptions): SourceDocument[] {
-  const source = '(mizzen: ingress gateway)';
-  const labels = { ...INGRESS_LABELS };
-  const [bin = '', ...rest] = o.cliCommand;
-  const field = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
-  const value = (name: string, v: string) => ({ name, value: v });
-  const docs: unknown[] = [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: INGRESS_GATEWAY, namespace: ISTIOD_NAMESPACE } },
-    {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: INGRESS_GATEWAY, namespace: ISTIOD_NAMESPACE, labels },
-      spec: { selector: labels, ports: [
-        { name: 'status-port', port: 15021, targetPort: 15021 },
-        { name: 'http2', port: 80, targetPort: INGRESS_HTTP_TARGET_PORT },
-        { name: 'https', port: 443, targetPort: INGRESS_HTTPS_TARGET_PORT },
-      ] },
-    },
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: INGRESS_GATEWAY, namespace: ISTIOD_NAMESPACE, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels, annotations: { 'sidecar.istio.io/inject': 'false' } },
-          spec: {
-            serviceAccountName: INGRESS_GATEWAY,
-            containers: [{
-              name: 'istio-proxy', image: 'mizzen/proxyv2',
-              command: [bin],
-              args: [...rest, 'gateway'],
-              env: [
-                field('POD_NAME', 'metadata.name'), field('POD_NAMESPACE', 'metadata.namespace'), field('INSTANCE_IP', 'status.podIP'),
-                field('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
-                value('ISTIO_META_WORKLOAD_NAME', INGRESS_GATEWAY), value('ISTIO_META_CLUSTER_ID', 'Kubernetes'),
-                value('ISTIO_METAJSON_LABELS', JSON.stringify(labels)), value('ISTIO_META_UNPRIVILEGED_POD', 'true'),
-                value('PILOT_DISCOVERY_ADDRESS', DISCOVERY_ADDRESS),
-              ],
-              ports: [
-                { name: 'http2', containerPort: INGRESS_HTTP_TARGET_PORT }, { name: 'https', containerPort: INGRESS_HTTPS_TARGET_PORT },
-                { name: 'status-port', containerPort: 15021 }, { name: 'http-envoy-prom', containerPort: 15090 },
-              ],
-              securityContext: { runAsUser: PROXY_UID, runAsGroup: PROXY_UID },
-              readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 1, failureThreshold: 30 },
-            }],
-          },
-        },
-      },
-    },
-  ];
-  return docs.map((body) => ({ source, body }));
+  return gatewayDeploymentDocuments({ name: INGRESS_GATEWAY, labels: INGRESS_LABELS, cliCommand: o.cliCommand });
 }

@@ -1,7 +1,9 @@
 /**
  * The control plane as a pod, as Istio installs it: namespace istio-system, Deployment and
  * Service `istiod` (15010 plaintext xDS, 15014 monitoring and debug). It runs `mizzen control`
- * on the runtime's registry.json and the config folder, as a non-root user; sidecars reach it at
+ * on the runtime's registry.json and the config folder, as its own non-root user (ISTIOD_UID: apps
+ * run as 1000 and proxies as 1337, and neither may read the credential Secrets istiod alone
+ * reads); sidecars reach it at
  * istiod.istio-system.svc:15010 — their own uid 1337 traffic, which capture leaves alone (the
  * seeds' sixth traffic type).
  */
@@ -9,6 +11,8 @@ import type { SourceDocument } from '../manifest/document.ts';
 
 export const ISTIOD_NAMESPACE = 'istio-system';
 export const DISCOVERY_ADDRESS = `istiod.${ISTIOD_NAMESPACE}.svc:15010`;
+/** istiod's uid and gid: the only user that can read the gateway credential Secrets (secrets.ts). */
+export const ISTIOD_UID = 1500;
 
 export interface IstiodOptions {
   /** argv prefix of this repo's CLI. */
@@ -49,6 +53,7 @@ export function istiodDocuments(o: IstiodOptions): SourceDocument[] {
               env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
               ports: [{ name: 'grpc-xds', containerPort: 15010 }, { name: 'http-monitoring', containerPort: 15014 }],
               readinessProbe: { httpGet: { path: '/ready', port: 15014 }, periodSeconds: 1, failureThreshold: 3 },
+              securityContext: { runAsUser: ISTIOD_UID, runAsGroup: ISTIOD_UID },
             }],
           },
         },

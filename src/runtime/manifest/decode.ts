@@ -1,5 +1,5 @@
 /**
- * Documents -> validated objects. Each document is decoded by its apiVersion and kind; every
+ * Documents -> validated objects (v1 Secrets are gateway credentials, kept for istiod: istio/secrets.ts). Each document is decoded by its apiVersion and kind; every
  * problem in every document is collected, and if there is any the whole set is refused with one
  * error that lists them all (resource, field path, value, reason): nothing is half-applied.
  */
@@ -7,6 +7,7 @@ import type { Deployment, KubeObject, Namespace, Pod, Service, ServiceAccount } 
 import { objectRef } from '../model/objects.ts';
 import { RuntimeErrors, runtimeError } from '../errors.ts';
 import { isIstioDocument, validateIstioDocuments } from '../istio/istio-config.ts';
+import { isSecretDocument, validateSecretDocuments } from '../istio/secrets.ts';
 import { checkSet } from './check.ts';
 import type { SourceDocument } from './document.ts';
 import { isObj, newContext, type Issue, type Obj, type ReadContext } from './fields.ts';
@@ -48,8 +49,10 @@ export function decodeManifests(docs: readonly SourceDocument[], existing: Exist
   const istio = validateIstioDocuments(docs.filter((d) => isIstioDocument(d.body)));
   problems.push(...istio.problems);
   warnings.push(...istio.warnings);
+  const secrets = validateSecretDocuments(docs.filter((d) => isSecretDocument(d.body)));
+  problems.push(...secrets.problems);
   for (const { source, body } of docs) {
-    if (isIstioDocument(body)) continue;
+    if (isIstioDocument(body) || isSecretDocument(body)) continue;
     if (!isObj(body)) {
       problems.push(`${source}: a document must be an object, got ${JSON.stringify(body)}`);
       continue;
@@ -83,6 +86,7 @@ export function decodeManifests(docs: readonly SourceDocument[], existing: Exist
     deployments: pick('Deployment') as Deployment[],
     pods: pick('Pod') as Pod[],
     istio: istio.items,
+    secrets: secrets.items,
     objects: objects.map((o) => o.obj),
     warnings,
   };

@@ -20,6 +20,8 @@ export function buildRegistry(version: number, services: readonly ServiceView[],
   const svcs = [...services].sort((a, b) => byName(a.service.metadata, b.service.metadata)).map(({ service: s, clusterIP }) => {
     const ns = s.metadata.namespace;
     const selected = pods.filter((p) => p.active && p.namespace === ns && selects(s.spec.selector, p.labels));
+    // Istio's kube controller: the Service's exportTo annotation, comma-separated.
+    const exportTo = (s.metadata.annotations?.['networking.istio.io/exportTo'] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
     return {
       name: s.metadata.name,
       namespace: ns,
@@ -35,6 +37,7 @@ export function buildRegistry(version: number, services: readonly ServiceView[],
         protocol: p.protocol,
         appProtocol: p.appProtocol ?? null,
       })),
+      ...(exportTo.length > 0 ? { exportTo } : {}),
     };
   });
   const eps = endpoints.map((e) => ({

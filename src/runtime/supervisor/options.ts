@@ -17,6 +17,8 @@ export interface SupervisorOptions {
   readonly controlPlane: boolean;
   /** The ingress gateway's port on 127.0.0.1 (with the control plane); 0 or absent picks a free one. */
   readonly ingressPort?: number;
+  /** Also run istio-egressgateway in istio-system (with the control plane); never exposed on the host. */
+  readonly egressGateway?: boolean;
   /** True when `mizzen up` made the state directory (down then removes it). */
   readonly createdStateDir: boolean;
 }

@@ -12,8 +12,10 @@ import { writeInPlace } from '../host/files.ts';
 import { ETC_NETNS, teardownMesh } from '../host/teardown.ts';
 import type { SourceDocument } from '../manifest/document.ts';
 import { writeIstioConfig } from '../istio/istio-config.ts';
+import { writeSecrets } from '../istio/secrets.ts';
 import { DISCOVERY_ADDRESS, ISTIOD_NAMESPACE, istiodDocuments } from '../istio/istiod.ts';
 import { exposeIngress, type IngressExposure } from '../istio/ingress-exposure.ts';
+import { egressGatewayDocuments } from '../istio/egress-gateway.ts';
 import { INGRESS_HTTP_TARGET_PORT, INGRESS_HTTPS_TARGET_PORT, INGRESS_LABELS, ingressGatewayDocuments } from '../istio/ingress-gateway.ts';
 import { decodeManifests } from '../manifest/decode.ts';
 import { objectRef } from '../model/objects.ts';
@@ -81,7 +83,8 @@ export class Supervisor {
       this.applyNow([...istiodDocuments({
         cliCommand: this.opts.cliCommand, registryPath: this.paths.registry, configDir: this.paths.istioConfig,
         outboundTrafficPolicy: this.opts.outboundTrafficPolicy,
-      }), ...ingressGatewayDocuments({ cliCommand: this.opts.cliCommand })]);
+      }), ...ingressGatewayDocuments({ cliCommand: this.opts.cliCommand }),
+      ...(this.opts.egressGateway ? egressGatewayDocuments({ cliCommand: this.opts.cliCommand }) : [])]);
       this.ingress = await exposeIngress({
         port: this.opts.ingressPort ?? 0, targetPort: INGRESS_HTTP_TARGET_PORT, gatewayNetns: () => this.ingressGatewayNetns(), log: this.log,
       });
@@ -136,7 +139,7 @@ export class Supervisor {
       files: plan.pods.map((p) => join(ETC_NETNS, p.netns)),
     });
     this.commit(plan);
-    const istioResults = writeIstioConfig(this.paths.istioConfig, set.istio);
+    const istioResults = [...writeSecrets(this.paths.istioConfig, set.secrets), ...writeIstioConfig(this.paths.istioConfig, set.istio)];
     for (const w of plan.warnings) this.log.warn(w);
     const images = [...new Set([...set.pods.flatMap((p) => p.spec.containers), ...set.deployments.flatMap((d) => d.spec.template.spec.containers)]
       .map((c) => c.image).filter((i) => i !== ''))];

@@ -2,7 +2,9 @@
  * Keeps what others read in step with the pods: after any change (coalesced, one run at a
  * time) it recomputes endpoints, and when they differ from what was last written it replaces
  * registry.json atomically (version + 1) and the node's service rules (one iptables-restore of
- * the whole node namespace tables); when the services change it rewrites every pod's hosts file.
+ * the whole node namespace tables); when the services change it rewrites every pod's hosts file,
+ * and a pod whose sandbox became ready after that (its hosts file was written when it started,
+ * with the services of that moment) gets the current one at the next sync.
  */
 import type { Logger } from '../../core/log.ts';
 import { runCommand } from '../host/commands.ts';
@@ -31,6 +33,8 @@ export class Syncer {
   private lastRegistry = '';
   private lastRules = '';
   private lastServices = '';
+  /** Hosts files written with the services of lastServices. */
+  private hostsWritten = new Set<string>();
   endpoints: Endpoint[] = [];
 
   constructor(source: SyncSource, registryPath: string, nodeNetns: string, log: Logger) {
@@ -78,8 +82,13 @@ export class Syncer {
     }
     const svcKey = JSON.stringify(services.map((s) => [s.service.metadata.namespace, s.service.metadata.name, s.clusterIP]));
     if (svcKey !== this.lastServices) {
-      for (const t of this.source.hostsTargets()) writeInPlace(t.path, hostsFile(t, services));
+      this.hostsWritten = new Set();
       this.lastServices = svcKey;
+    }
+    for (const t of this.source.hostsTargets()) {
+      if (this.hostsWritten.has(t.path)) continue;
+      writeInPlace(t.path, hostsFile(t, services));
+      this.hostsWritten.add(t.path);
     }
   }
 }

@@ -11,6 +11,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../../../core/log.ts';
 import type { ConfigStore } from '../store.ts';
+import { secretsOf } from '../secrets/file-secrets.ts';
 import { loadPaths, type LoadResult } from './load.ts';
 
 export interface WatchOptions {
@@ -37,7 +38,11 @@ export async function syncPaths(paths: readonly string[], store: ConfigStore, kn
     for (const f of result.files) {
       const src = fileSource(f.file);
       seen.add(src);
-      store.sync(src, { resources: f.resources, rejected: f.rejected, issues: f.issues, partial: f.failed });
+      const secrets = secretsOf(f.file, f.objects);
+      store.sync(src, {
+        resources: f.resources, rejected: f.rejected, issues: [...f.issues, ...secrets.issues], partial: f.failed,
+        secrets: secrets.secrets, rejectedSecrets: secrets.rejected,
+      });
     }
     for (const src of known) if (!seen.has(src)) store.sync(src, { resources: [] });
     store.sync(PATHS_SOURCE, { resources: [], issues: result.pathIssues, partial: true });

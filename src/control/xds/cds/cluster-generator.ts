@@ -1,11 +1,12 @@
 /**
  * CDS. Sidecars get (wildcard) an outbound cluster per visible service port and per
- * DestinationRule subset, an inbound cluster per served port, and the three special clusters.
+ * DestinationRule subset, an inbound cluster per served port (ORIGINAL_DST; STATIC to a Sidecar
+ * ingress listener's defaultEndpoint when it names one), and the three special clusters.
  * Proxyless gRPC gets only outbound EDS clusters (the names its routes use), with the load
  * balancers and fields gRPC supports.
  */
 import { TypeUrls } from '../../../core/xds/type-urls.ts';
-import { inboundPorts } from '../../model/inbound-ports.ts';
+import { inboundPorts, type InboundPort } from '../../model/inbound-ports.ts';
 import { parseClusterName } from '../../model/names.ts';
 import type { GeneratorFlavour, Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
@@ -31,6 +32,21 @@ function outboundClusters(proxy: Proxy, push: PushContext, services: readonly Se
   return out;
 }
 
+/** Istio's buildInboundClustersFromSidecar: a defaultEndpoint makes the cluster STATIC with that one endpoint. */
+function sidecarInboundCluster(p: InboundPort, connectTimeout: string): Json {
+  const cluster = inboundCluster(p, connectTimeout);
+  if (!p.endpoint) return cluster;
+  const { lbPolicy: _lb, ...rest } = cluster;
+  return {
+    ...rest,
+    type: 'STATIC',
+    loadAssignment: {
+      clusterName: cluster['name'],
+      endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: p.endpoint.address, portValue: p.endpoint.port } } } }] }],
+    },
+  };
+}
+
 /** Only the services the names mention, so named (gRPC) requests do not build every cluster. */
 function servicesNamed(push: PushContext, proxy: Proxy, names: readonly string[]): Service[] {
   const scope = push.sidecarScope(proxy);
@@ -43,7 +59,7 @@ export function generateSidecarClusters(proxy: Proxy, push: PushContext, names?:
   const services = names ? servicesNamed(push, proxy, names) : push.sidecarScope(proxy).services;
   const clusters = [
     ...outboundClusters(proxy, push, services, 'sidecar', names ? new Set(names) : undefined),
-    ...inboundPorts(proxy, push).map((p) => inboundCluster(p, timeout)),
+    ...inboundPorts(proxy, push).map((p) => sidecarInboundCluster(p, timeout)),
     blackHoleCluster(timeout), inboundPassthroughCluster(timeout), passthroughCluster(timeout),
   ];
   return filterNames(clusters.map((c) => ({ name: String(c['name']), resource: c })), names);

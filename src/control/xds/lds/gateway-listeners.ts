@@ -6,7 +6,8 @@
  * `http.<port>`, use_remote_address (the gateway is the edge: it appends the client address
  * to x-forwarded-for and decides x-envoy-internal), xff_num_trusted_hops from the gateway
  * topology, server name `istio-envoy`. HTTPS and TLS servers get filter chains by SNI with
- * tls_inspector (gateway-tls-chains.ts); TCP servers are not generated yet.
+ * tls_inspector (gateway-tls-chains.ts). TCP servers get one chain with tcp_proxy by the bound
+ * VirtualServices' `tcp` routes (gateway-tcp-routes.ts), or no listener when none routes the port.
  */
 import { TypeUrls } from '../../../core/xds/type-urls.ts';
 import { gatewayRouteName, mergeGateways, type GatewayPort } from '../../model/gateways.ts';
@@ -14,9 +15,10 @@ import type { Proxy } from '../../model/proxy.ts';
 import type { PushContext } from '../../model/push-context.ts';
 import { filterNames, type Generator, type Json, type XdsResource } from '../generator.ts';
 import { ADS_CONFIG_SOURCE, ExtensionTypes, FilterNames } from '../type-config.ts';
+import { gatewayTcpTarget } from './gateway-tcp-routes.ts';
 import { gatewayTlsChains } from './gateway-tls-chains.ts';
 import { tlsInspectorFilter } from './listener-filters.ts';
-import { FAULT_FILTER, ROUTER_FILTER } from './network-filters.ts';
+import { FAULT_FILTER, ROUTER_FILTER, tcpProxyFilter } from './network-filters.ts';
 
 /** Istio's server header on responses from gateways. */
 export const GATEWAY_SERVER_NAME = 'istio-envoy';
@@ -70,6 +72,21 @@ function gatewayListener(proxy: Proxy, push: PushContext, p: GatewayPort, truste
       address: { socketAddress: { address: '0.0.0.0', portValue: p.port } },
       listenerFilters: [tlsInspectorFilter()],
       filterChains: chains,
+      bindToPort: true,
+      trafficDirection: 'OUTBOUND',
+    };
+  }
+  if (p.protocol === 'TCP') {
+    const server = p.servers.find((s) => gatewayTcpTarget(proxy, push, s) !== undefined);
+    const target = server ? gatewayTcpTarget(proxy, push, server) : undefined;
+    if (!target) {
+      for (const s of p.servers) push.warn(`Gateway ${s.gateway} server ${s.server.port.name}: protocol ${s.server.port.protocol}: no VirtualService bound to the Gateway has a tcp route for port ${s.servicePort}`);
+      return undefined;
+    }
+    return {
+      name,
+      address: { socketAddress: { address: '0.0.0.0', portValue: p.port } },
+      filterChains: [{ filters: [tcpProxyFilter(target)] }],
       bindToPort: true,
       trafficDirection: 'OUTBOUND',
     };

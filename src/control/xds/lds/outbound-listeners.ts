@@ -13,6 +13,9 @@
  * buildSidecarOutboundTLSFilterChainOpts does: one `0.0.0.0_<port>` listener with tls_inspector,
  * a chain per service matching its host name, and Istio's fallthrough (PassthroughFilterChain to
  * PassthroughCluster, or BlackHoleCluster under REGISTRY_ONLY) as the default chain for other SNI.
+ * VirtualService `tcp` and `tls` rules shape the chains of TCP and TLS listeners (tcp-routes.ts):
+ * destinationSubnets become prefix_ranges, sniHosts server_names, routes (weighted) clusters.
+ * Chains whose match an earlier chain of the listener has are dropped (Envoy refuses duplicates).
  */
 import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from '../../model/names.ts';
 import type { Proxy } from '../../model/proxy.ts';
@@ -22,26 +25,30 @@ import { isHttpProtocol, isSniffedProtocol, SNIFFED_HTTP_PROTOCOLS } from '../..
 import type { Json } from '../generator.ts';
 import { httpInspectorFilter, sniffingTimeout, tlsInspectorFilter } from './listener-filters.ts';
 import { outboundHttpConnectionManager, tcpProxyFilter } from './network-filters.ts';
-import { tcpTarget } from './tcp-routes.ts';
+import { tcpChains, tlsChains, type L4Chain } from './tcp-routes.ts';
 
-function listener(name: string, address: string, port: number, filters: Json[]): Json {
+const chainOf = (c: L4Chain): Json => ({ ...(c.match ? { filterChainMatch: c.match } : {}), filters: [tcpProxyFilter(c.target)] });
+
+function listener(name: string, address: string, port: number, chains: Json[]): Json {
+  const sni = chains.some((c) => ((c['filterChainMatch'] as Json | undefined)?.['serverNames'] as string[] | undefined)?.length);
   return {
     name,
     address: { socketAddress: { address, portValue: port } },
-    filterChains: [{ filters }],
+    filterChains: chains,
+    ...(sni ? { listenerFilters: [tlsInspectorFilter()] } : {}),
     bindToPort: false,
     trafficDirection: 'OUTBOUND',
   };
 }
 
-/** Istio's listener for a sniffed port: HTTP chain first, then the TCP chain. */
-function sniffingListener(name: string, address: string, port: number, tcp: Json, detectionTimeout: string): Json {
+/** Istio's listener for a sniffed port: HTTP chain first, then the TCP chains. */
+function sniffingListener(name: string, address: string, port: number, tcp: Json[], detectionTimeout: string): Json {
   return {
     name,
     address: { socketAddress: { address, portValue: port } },
     filterChains: [
       { filterChainMatch: { applicationProtocols: [...SNIFFED_HTTP_PROTOCOLS] }, filters: [outboundHttpConnectionManager(port)] },
-      { filters: [tcp] },
+      ...tcp,
     ],
     listenerFilters: [httpInspectorFilter()],
     ...sniffingTimeout(detectionTimeout),
@@ -65,6 +72,18 @@ function sniListener(name: string, port: number, fallthrough: string): Json {
   };
 }
 
+/** Appends the chains whose match the listener does not have yet. */
+function addChains(l: Json, chains: readonly Json[]): void {
+  const list = l['filterChains'] as Json[];
+  const taken = new Set(list.map((c) => JSON.stringify(c['filterChainMatch'] ?? {})));
+  for (const c of chains) {
+    const key = JSON.stringify(c['filterChainMatch'] ?? {});
+    if (taken.has(key)) continue;
+    taken.add(key);
+    list.push(c);
+  }
+}
+
 export function outboundListeners(proxy: Proxy, push: PushContext): Json[] {
   const scope = push.sidecarScope(proxy);
   const services = scope.services;
@@ -73,25 +92,36 @@ export function outboundListeners(proxy: Proxy, push: PushContext): Json[] {
   const httpPorts = new Set<number>();
   for (const s of services) for (const p of s.ports) if (isHttpProtocol(p.protocol)) httpPorts.add(p.port);
   const byName = new Map<string, Json>();
-  for (const port of httpPorts) byName.set(`0.0.0.0_${port}`, listener(`0.0.0.0_${port}`, '0.0.0.0', port, [outboundHttpConnectionManager(port)]));
+  for (const port of httpPorts) {
+    byName.set(`0.0.0.0_${port}`, listener(`0.0.0.0_${port}`, '0.0.0.0', port, [{ filters: [outboundHttpConnectionManager(port)] }]));
+  }
   for (const svc of services) {
     for (const p of svc.ports) {
       if (isHttpProtocol(p.protocol) || p.protocol === 'UDP') continue;
       const address = svc.address ?? '0.0.0.0';
       const name = `${address}_${p.port}`;
       if (svc.address === undefined && isTlsProtocol(p.protocol) && (!byName.has(name) || sni.has(name))) {
-        // TLS services without VIP share the port's listener, one SNI chain each.
+        // TLS services without VIP share the port's listener, told apart by SNI.
         if (!byName.has(name)) { byName.set(name, sniListener(name, p.port, fallthrough)); sni.add(name); }
-        const tls = tcpProxyFilter(tcpTarget(proxy, push, svc, p.port));
-        (byName.get(name)?.['filterChains'] as Json[]).push({ filterChainMatch: { serverNames: [svc.hostname] }, filters: [tls] });
+        addChains(byName.get(name) as Json, tlsChains(proxy, push, svc, p.port, true).map(chainOf));
         continue;
       }
       if (byName.has(name)) continue;
-      const tcp = tcpProxyFilter(tcpTarget(proxy, push, svc, p.port));
+      if (isTlsProtocol(p.protocol)) {
+        byName.set(name, listener(name, address, p.port, dedupe(tlsChains(proxy, push, svc, p.port, address === '0.0.0.0').map(chainOf))));
+        continue;
+      }
+      const tcp = dedupe(tcpChains(proxy, push, svc, p.port).map(chainOf));
       byName.set(name, isSniffedProtocol(p.protocol)
         ? sniffingListener(name, address, p.port, tcp, push.mesh.protocolDetectionTimeout)
-        : listener(name, address, p.port, [tcp]));
+        : listener(name, address, p.port, tcp));
     }
   }
   return [...byName.keys()].sort().map((k) => byName.get(k) as Json);
+}
+
+function dedupe(chains: readonly Json[]): Json[] {
+  const l: Json = { filterChains: [] };
+  addChains(l, chains);
+  return l['filterChains'] as Json[];
 }

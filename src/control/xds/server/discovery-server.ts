@@ -146,7 +146,7 @@ export class DiscoveryServer {
 
   private buildPushContext(): PushContext {
     const version = `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}/${++this.counter}`;
-    return new PushContext({ store: this.opts.store, registry: this.opts.registry, mesh: this.opts.mesh, version });
+    return new PushContext({ store: this.opts.store, registry: this.opts.registry, mesh: this.opts.mesh, version, log: this.log });
   }
 
   /** One push: a new PushContext, then every connection in turn (yielding between them). */

@@ -4,7 +4,10 @@
  * common_tls_context.tls_certificates[0] (certificate_chain and private_key as a DataSource:
  * filename, inline_bytes or inline_string), validation_context.trusted_ca, alpn_protocols and
  * require_client_certificate. A missing file or a bad PEM refuses the resource (NACK) naming the
- * field. SDS secrets (what a real istiod sends) are refused: Mizzen's istiod inlines them.
+ * field. SDS references (tls_certificate_sds_secret_configs, validation_context_sds_secret_config
+ * in a combined_validation_context) are resolved before this, from the secrets SDS delivered
+ * (xds/sds-listeners.ts): what is left here is inline, or SDS not over ADS, which is refused.
+ * Several certificates (credentialNames: RSA and ECDSA) are all loaded; OpenSSL picks per client.
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
@@ -15,7 +18,7 @@ export const DOWNSTREAM_TLS_TYPE = 'envoy.extensions.transport_sockets.tls.v3.Do
 const RAW_BUFFER_TYPE = 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer';
 
 /** A DataSource's bytes: a file read now, inline bytes (base64 in proto3 JSON) or an inline string. */
-function dataSource(v: unknown, at: At): Buffer {
+export function dataSource(v: unknown, at: At): Buffer {
   const d = obj(v, at);
   if (typeof d['filename'] === 'string' && d['filename'] !== '') {
     try {
@@ -31,30 +34,37 @@ function dataSource(v: unknown, at: At): Buffer {
   return at.fail('needs filename, inline_bytes or inline_string');
 }
 
-function pem(b: Buffer, what: string, at: At): Buffer {
+export function pem(b: Buffer, what: string, at: At): Buffer {
   if (!b.toString('latin1').includes('-----BEGIN ')) at.fail(`is not a PEM ${what}`);
   return b;
 }
 
 function context(common: Obj, requireClient: boolean, at: At): { ctx: SecureContext; verifyClient: boolean } {
   if (list(common['tlsCertificateSdsSecretConfigs'], at.field('tlsCertificateSdsSecretConfigs')).length > 0) {
-    at.field('tlsCertificateSdsSecretConfigs').fail('SDS is not supported; certificates must be a filename or inline');
+    at.field('tlsCertificateSdsSecretConfigs').fail('SDS secrets must come over ADS (sds_config: {ads: {}}); others are not supported');
   }
   const certs = list(common['tlsCertificates'], at.field('tlsCertificates'));
   if (certs.length === 0) at.field('tlsCertificates').fail('a downstream TLS context needs a certificate and key');
   const c0 = at.field('tlsCertificates').index(0);
-  const cert = obj(certs[0], c0);
-  const chain = pem(dataSource(cert['certificateChain'], c0.field('certificateChain')), 'certificate', c0.field('certificateChain'));
-  const key = pem(dataSource(cert['privateKey'], c0.field('privateKey')), 'private key', c0.field('privateKey'));
+  const pairs = certs.map((c, i) => {
+    const ci = at.field('tlsCertificates').index(i);
+    const cert = obj(c, ci);
+    return {
+      chain: pem(dataSource(cert['certificateChain'], ci.field('certificateChain')), 'certificate', ci.field('certificateChain')),
+      key: pem(dataSource(cert['privateKey'], ci.field('privateKey')), 'private key', ci.field('privateKey')),
+    };
+  });
   if (common['validationContextSdsSecretConfig'] !== undefined || common['combinedValidationContext'] !== undefined) {
-    at.field('validationContextSdsSecretConfig').fail('SDS validation contexts are not supported; use validation_context.trusted_ca');
+    at.field('validationContextSdsSecretConfig').fail('SDS validation contexts must come over ADS (sds_config: {ads: {}}); others are not supported');
   }
   const vc = common['validationContext'] === undefined ? undefined : obj(common['validationContext'], at.field('validationContext'));
   const caAt = at.field('validationContext').field('trustedCa');
   const ca = vc?.['trustedCa'] === undefined ? undefined : pem(dataSource(vc['trustedCa'], caAt), 'CA certificate', caAt);
   if (requireClient && !ca) at.field('validationContext').fail('require_client_certificate needs validation_context.trusted_ca');
   try {
-    return { ctx: createSecureContext({ cert: chain, key, ...(ca ? { ca } : {}) }), verifyClient: ca !== undefined };
+    const cert = pairs.length === 1 ? pairs[0]?.chain : pairs.map((p) => p.chain);
+    const key = pairs.length === 1 ? pairs[0]?.key : pairs.map((p) => p.key);
+    return { ctx: createSecureContext({ cert, key, ...(ca ? { ca } : {}) }), verifyClient: ca !== undefined };
   } catch (err) {
     return c0.fail(`the certificate, key or CA cannot be loaded: ${(err as Error).message}`);
   }

@@ -1,6 +1,6 @@
 /**
- * The four translators (Translator, translator.ts): Cluster, ClusterLoadAssignment, Listener,
- * RouteConfiguration. Everything a translator returns is deeply frozen; every refusal names
+ * The translators (Translator, translator.ts): Cluster, ClusterLoadAssignment, Listener,
+ * RouteConfiguration, and Secret (SDS). Everything a translator returns is deeply frozen; every refusal names
  * the resource and field.
  */
 import { TypeUrls } from '../../../core/xds/type-urls.ts';
@@ -13,6 +13,7 @@ import { translateAssignment } from './endpoint.ts';
 import { At, str, type Obj } from './fields.ts';
 import { translateListener } from './listener.ts';
 import { translateRouteConfiguration } from './route-configuration.ts';
+import { translateSecret, type SecretConfig } from './secret.ts';
 import type { Translator } from './translator.ts';
 
 function deepFreeze<T>(v: T): T {
@@ -49,4 +50,8 @@ export const listenerTranslator = translator<ListenerConfig>({
 export const routeTranslator = translator<RouteConfig>({
   typeUrl: TypeUrls.routeConfiguration, short: 'RDS', kind: 'RouteConfiguration', wildcard: false,
   nameOf: field('name', 'RouteConfiguration'), translate: (json) => translateRouteConfiguration(json),
+});
+
+export const secretTranslator = translator<SecretConfig>({
+  typeUrl: TypeUrls.secret, short: 'SDS', kind: 'Secret', wildcard: false, nameOf: field('name', 'Secret'), translate: translateSecret,
 });
