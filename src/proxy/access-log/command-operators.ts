@@ -5,7 +5,6 @@
  * does; a number stays a number so the JSON encoding can type it.
  */
 import { hostname } from 'node:os';
-import { isIPv6 } from 'node:net';
 import { normalizeIp, type Address } from '../core/address.ts';
 import type { HeaderMap, HttpStreamInfo } from '../core/http-stream-info.ts';
 import { responseFlagsString } from '../core/response-flags.ts';
@@ -25,7 +24,8 @@ const http = <T>(f: (h: HttpStreamInfo) => T) => (i: StreamInfo): T | undefined 
 const full = (a: Address | undefined): string | undefined => {
   if (!a) return undefined;
   const ip = normalizeIp(a.ip);
-  return isIPv6(ip) ? `[${ip}]:${a.port}` : `${ip}:${a.port}`;
+  // A (normalized) address with a colon is IPv6: cheaper than isIPv6's RegExp on every log line.
+  return ip.includes(':') ? `[${ip}]:${a.port}` : `${ip}:${a.port}`;
 };
 const ipOf = (a: Address | undefined): string | undefined => (a ? normalizeIp(a.ip) : undefined);
 const portOf = (a: Address | undefined): number | undefined => a?.port;

@@ -30,7 +30,18 @@ const specs: Record<string, (d: Date) => string> = {
 };
 
 export function compileStartTime(fmt: string | undefined): (d: Date) => string {
-  if (fmt === undefined || fmt === '') return (d) => d.toISOString();
+  if (fmt === undefined || fmt === '') {
+    let lastMs = NaN;
+    let last = '';
+    return (d) => {
+      const ms = d.getTime();
+      if (ms !== lastMs) {
+        lastMs = ms;
+        last = d.toISOString();
+      }
+      return last;
+    };
+  }
   const parts: Part[] = [];
   let lit = '';
   for (let i = 0; i < fmt.length; i++) {
@@ -66,9 +77,16 @@ export function compileStartTime(fmt: string | undefined): (d: Date) => string {
     i += m[0].length;
   }
   if (lit) parts.push(lit);
+  // Many requests start in the same millisecond: the last rendering is reused for it.
+  let lastMs = NaN;
+  let last = '';
   return (d) => {
+    const ms = d.getTime();
+    if (ms === lastMs) return last;
     let out = '';
     for (const p of parts) out += typeof p === 'string' ? p : p(d);
+    lastMs = ms;
+    last = out;
     return out;
   };
 }

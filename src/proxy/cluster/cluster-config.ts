@@ -5,6 +5,7 @@
  * how the cluster speaks HTTP upstream when an HTTP connection manager routes to it.
  */
 import type { EndpointAssignment } from '../endpoint/endpoint-config.ts';
+import type { TcpKeepalive } from '../core/socket-options.ts';
 import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
 import type { ServiceMetadata } from './cluster.ts';
 import type { ClusterHttpOptions } from './http-options.ts';
@@ -26,6 +27,8 @@ interface CommonSpec {
   /** The upstream HTTP protocol, its options and the request thresholds (http-options.ts). */
   readonly http: ClusterHttpOptions;
   readonly upstreamBind: string | undefined;
+  /** upstream_connection_options.tcp_keepalive; absent: no SO_KEEPALIVE (the system's defaults). */
+  readonly tcpKeepalive?: TcpKeepalive;
   readonly service: ServiceMetadata | undefined;
   readonly addedViaApi: boolean;
   /** ring_hash_lb_config (RING_HASH only; Envoy's defaults when absent). */

@@ -10,6 +10,7 @@ import type { ClusterStats } from '../stats/envoy-stats.ts';
 import type { WorkloadMetadata } from '../stats/workload-metadata.ts';
 import type { ChooseHostContext } from './choose-host-context.ts';
 import type { DiscoveryType, LbPolicy } from './cluster-config.ts';
+import type { TcpKeepalive } from '../core/socket-options.ts';
 import type { ClusterHttpOptions } from './http-options.ts';
 import type { OutlierOutcome } from './outlier-outcome.ts';
 
@@ -55,6 +56,8 @@ export interface Cluster {
   /** upstream_bind_config.source_address (127.0.0.6 for Istio's inbound clusters). */
   readonly upstreamBind: string | undefined;
   readonly connectTimeoutMs: number;
+  /** upstream_connection_options.tcp_keepalive for every upstream connection (HTTP pools, upgrades). */
+  readonly tcpKeepalive?: TcpKeepalive | undefined;
   /** Circuit breaker: max concurrent upstream connections (UO above it). */
   readonly maxConnections: number;
   /** The upstream HTTP protocol (http1, http2, downstream), its options and request thresholds. */

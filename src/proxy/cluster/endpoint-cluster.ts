@@ -61,6 +61,7 @@ export function endpointCluster(o: EndpointClusterOptions): Cluster {
     connectTimeoutMs: spec.connectTimeoutMs,
     maxConnections: spec.maxConnections,
     http: spec.http,
+    tcpKeepalive: spec.tcpKeepalive,
     addedViaApi: spec.addedViaApi,
     hosts: () => all,
     chooseHost(_dst: Address, source?: Address, ctx?: ChooseHostContext): Host | undefined {

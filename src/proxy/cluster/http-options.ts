@@ -2,7 +2,7 @@
  * How a cluster speaks HTTP upstream, as the HTTP connection pools need it: the protocol
  * (envoy.extensions.upstreams.http.v3.HttpProtocolOptions: explicit HTTP/1.1 or HTTP/2, or
  * the downstream connection's protocol), common_http_protocol_options (idle timeout, requests
- * per connection) and the DEFAULT priority circuit breaker thresholds for requests. Envoy's
+ * per connection, max connection duration) and the DEFAULT priority circuit breaker thresholds for requests. Envoy's
  * defaults when a cluster sets none; Istio's clusters set their own (uint32 max).
  */
 
@@ -15,6 +15,8 @@ export interface ClusterHttpOptions {
   readonly maxRequestsPerConnection: number;
   /** common_http_protocol_options.idle_timeout of an upstream connection with no streams; 0 = none. */
   readonly idleTimeoutMs: number;
+  /** common_http_protocol_options.max_connection_duration: older connections drain; absent = none. */
+  readonly maxConnectionDurationMs?: number;
   /** Circuit breaker: requests waiting for a connection (UO above it). */
   readonly maxPendingRequests: number;
   /** Circuit breaker: requests outstanding at once (UO above it). */

@@ -30,6 +30,7 @@ export function originalDstCluster(spec: OriginalDstClusterSpec, stats: ClusterS
     connectTimeoutMs: spec.connectTimeoutMs,
     maxConnections: spec.maxConnections,
     http: spec.http,
+    tcpKeepalive: spec.tcpKeepalive,
     addedViaApi: spec.addedViaApi,
     hosts: () => [...hosts.values()],
     chooseHost(destination: Address): Host {

@@ -1,7 +1,7 @@
 /**
  * Socket options Node does not expose, through libc via koffi: the original destination of a
- * REDIRECTed connection (SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST) and IP_TRANSPARENT for TPROXY
- * listeners. Node hides socket file descriptors; this is the one module that reaches for them.
+ * REDIRECTed connection (SO_ORIGINAL_DST / IP6T_SO_ORIGINAL_DST), IP_TRANSPARENT for TPROXY
+ * listeners, and the TCP keepalive probes of upstream connections (TCP_KEEPINTVL, TCP_KEEPCNT). Node hides socket file descriptors; this is the one module that reaches for them.
  */
 import { createRequire } from 'node:module';
 import type { Server, Socket } from 'node:net';
@@ -87,4 +87,56 @@ export function tcpNoDelay(socket: Socket): boolean {
   const len = [4];
   if (load().getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, buf, len) !== 0) throw new Error('getsockopt(TCP_NODELAY) failed');
   return buf.readInt32LE(0) !== 0;
+}
+
+const SOL_SOCKET = 1;
+const SO_KEEPALIVE = 9;
+const TCP_KEEPIDLE = 4;
+const TCP_KEEPINTVL = 5;
+const TCP_KEEPCNT = 6;
+
+/** Envoy's core.v3.TcpKeepalive: each field undefined leaves the system's value. */
+export interface TcpKeepalive {
+  /** keepalive_time, seconds (TCP_KEEPIDLE). */
+  readonly timeS?: number;
+  /** keepalive_interval, seconds (TCP_KEEPINTVL). */
+  readonly intervalS?: number;
+  /** keepalive_probes (TCP_KEEPCNT). */
+  readonly probes?: number;
+}
+
+function setInt(fd: number, level: number, name: number, value: number): boolean {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(value);
+  return load().setsockopt(fd, level, name, b, 4) === 0;
+}
+
+function getInt(fd: number, level: number, name: number): number {
+  const b = Buffer.alloc(4);
+  if (load().getsockopt(fd, level, name, b, [4]) !== 0) throw new Error(`getsockopt(${level}, ${name}) failed on fd ${fd}`);
+  return b.readInt32LE(0);
+}
+
+/**
+ * Turns SO_KEEPALIVE on for a connected socket and sets the probe timing, as Envoy applies a
+ * cluster's upstream_connection_options.tcp_keepalive. Returns false when the kernel refused.
+ */
+export function setTcpKeepalive(socket: Socket, k: TcpKeepalive): boolean {
+  const fd = fdOf(socket);
+  if (fd < 0) return false;
+  let ok = setInt(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+  if (k.timeS !== undefined) ok = setInt(fd, IPPROTO_TCP, TCP_KEEPIDLE, k.timeS) && ok;
+  if (k.intervalS !== undefined) ok = setInt(fd, IPPROTO_TCP, TCP_KEEPINTVL, k.intervalS) && ok;
+  if (k.probes !== undefined) ok = setInt(fd, IPPROTO_TCP, TCP_KEEPCNT, k.probes) && ok;
+  return ok;
+}
+
+/** SO_KEEPALIVE and the probe timing of a socket's file descriptor, read back from the kernel. */
+export function tcpKeepaliveOf(fd: number): { readonly enabled: boolean; readonly timeS: number; readonly intervalS: number; readonly probes: number } {
+  return {
+    enabled: getInt(fd, SOL_SOCKET, SO_KEEPALIVE) !== 0,
+    timeS: getInt(fd, IPPROTO_TCP, TCP_KEEPIDLE),
+    intervalS: getInt(fd, IPPROTO_TCP, TCP_KEEPINTVL),
+    probes: getInt(fd, IPPROTO_TCP, TCP_KEEPCNT),
+  };
 }

@@ -1,10 +1,14 @@
 /**
  * Opening one upstream TCP connection for a pool: the cluster's upstream bind (127.0.0.6 for
- * Istio's inbound clusters), TCP_NODELAY, and the cluster's connect timeout, which destroys the
- * socket with a tagged error the pools report as `connect_timeout`.
+ * Istio's inbound clusters), TCP_NODELAY, the cluster's TCP keepalive
+ * (upstream_connection_options.tcp_keepalive, set once connected), and the cluster's connect
+ * timeout, which destroys the socket with a tagged error the pools report as `connect_timeout`.
  */
 import { connect, type Socket } from 'node:net';
 import { familyOf, upstreamBindAddress, type Address } from '../../core/address.ts';
+import { setTcpKeepalive, type TcpKeepalive } from '../../core/socket-options.ts';
+
+export type { TcpKeepalive };
 
 export const CONNECT_TIMEOUT = 'ECONNECTTIMEOUT';
 
@@ -12,6 +16,8 @@ export interface ConnectOptions {
   readonly address: Address;
   readonly upstreamBind: string | undefined;
   readonly connectTimeoutMs: number;
+  /** Undefined: leave the system's defaults (no SO_KEEPALIVE), as Envoy does. */
+  readonly tcpKeepalive?: TcpKeepalive | undefined;
 }
 
 export function connectUpstream(o: ConnectOptions): Socket {
@@ -21,7 +27,11 @@ export function connectUpstream(o: ConnectOptions): Socket {
     const err = Object.assign(new Error(`connect timeout after ${o.connectTimeoutMs}ms`), { code: CONNECT_TIMEOUT });
     socket.destroy(err);
   }, o.connectTimeoutMs);
-  socket.once('connect', () => clearTimeout(timer));
+  const keepalive = o.tcpKeepalive;
+  socket.once('connect', () => {
+    clearTimeout(timer);
+    if (keepalive) setTcpKeepalive(socket, keepalive);
+  });
   socket.once('close', () => clearTimeout(timer));
   return socket;
 }

@@ -1,16 +1,16 @@
 /**
- * The HTTP/1.1 connection pool for one upstream host: node:http's keep-alive Agent with our own
- * connect (bind, TCP_NODELAY, connect timeout), max_requests_per_connection and the idle
- * timeout. Each request takes a free connection or opens one; a response on a connection that
- * may not be reused closes it. Errors become Envoy reset reasons: connect failures before the
- * socket connected, connection termination after.
+ * The HTTP/1.1 connection pool for one upstream host, as Envoy's: idle keep-alive connections
+ * are reused newest first; a request with none idle opens its own connection (bind, TCP_NODELAY,
+ * keepalive, connect timeout in connect.ts). max_requests_per_connection closes a connection
+ * after its last allowed request, the idle timeout closes connections left idle that long, and
+ * max_connection_duration drains a connection (no new requests; closed once its request ends).
+ * The wire work is in http1-connection.ts.
  */
-import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Address } from '../../core/address.ts';
-import type { HeaderMap } from '../../core/http-stream-info.ts';
-import type { ConnPool, ResetReason, UpstreamEvents, UpstreamRequestHead, UpstreamStream } from './conn-pool.ts';
-import { CONNECT_TIMEOUT, connectUpstream, failureDetail } from './connect.ts';
+import type { ConnPool, UpstreamEvents, UpstreamRequestHead, UpstreamStream } from './conn-pool.ts';
+import type { TcpKeepalive } from './connect.ts';
+import { Http1Connection, type ConnectionOwner } from './http1-connection.ts';
+import { serializeRequestHead } from './raw-headers.ts';
 
 export interface HostPoolOptions {
   readonly address: Address;
@@ -19,114 +19,96 @@ export interface HostPoolOptions {
   /** 0: unlimited. */
   readonly maxRequestsPerConnection: number;
   readonly idleTimeoutMs: number;
+  /** common_http_protocol_options.max_connection_duration; 0: none. */
+  readonly maxConnectionDurationMs: number;
+  /** upstream_connection_options.tcp_keepalive; undefined: the system's defaults (no SO_KEEPALIVE). */
+  readonly tcpKeepalive: TcpKeepalive | undefined;
 }
 
-class HostAgent extends Agent {
-  private readonly uses = new WeakMap<Socket, number>();
-  private readonly o: HostPoolOptions;
-
-  constructor(o: HostPoolOptions) {
-    super({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, scheduling: 'lifo', timeout: o.idleTimeoutMs });
-    this.o = o;
-  }
-
-  override createConnection(): Socket {
-    return connectUpstream(this.o);
-  }
-
-  override keepSocketAlive(socket: Socket): boolean {
-    const n = (this.uses.get(socket) ?? 0) + 1;
-    this.uses.set(socket, n);
-    if (this.o.maxRequestsPerConnection > 0 && n >= this.o.maxRequestsPerConnection) return false;
-    return (super.keepSocketAlive(socket) as unknown) !== false;
-  }
+/** A stream that failed before it had a connection (its head could not be serialized). */
+class FailedStream implements UpstreamStream {
+  write(): boolean { return true; }
+  onDrain(): void {}
+  end(): void {}
+  abort(): void {}
+  pause(): void {}
+  resume(): void {}
 }
 
-function trailersOf(res: IncomingMessage): HeaderMap | undefined {
-  return res.rawTrailers.length > 0 ? (res.trailers as HeaderMap) : undefined;
-}
-
-export class Http1Pool implements ConnPool {
+export class Http1Pool implements ConnPool, ConnectionOwner {
   readonly protocol = 'http1' as const;
   activeStreams = 0;
-  private readonly agent: HostAgent;
+  /** Idle connections, oldest first (taken from the end: newest first). */
+  private readonly idle: Http1Connection[] = [];
+  private readonly all = new Set<Http1Connection>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closing = false;
   private readonly o: HostPoolOptions;
 
   constructor(o: HostPoolOptions) {
     this.o = o;
-    this.agent = new HostAgent(o);
+  }
+
+  /** Open connections (busy, idle or connecting). */
+  get connections(): number {
+    return this.all.size;
   }
 
   newStream(head: UpstreamRequestHead, ev: UpstreamEvents): UpstreamStream {
+    const text = serializeRequestHead(head.method, head.path, head.authority, head.headers, head.endStream);
+    if (text instanceof Error) {
+      queueMicrotask(() => ev.onError({ reason: 'local_reset', detail: text.message }));
+      return new FailedStream();
+    }
     this.activeStreams++;
-    let settled = false;
-    let connected = false;
-    let response: IncomingMessage | undefined;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      this.activeStreams--;
-    };
-    const fail = (reason: ResetReason, err: unknown): void => {
-      if (settled) return;
-      finish();
-      ev.onError({ reason, detail: failureDetail(err) });
-    };
-    const req: ClientRequest = request({
-      agent: this.agent, host: this.o.address.ip, port: this.o.address.port, method: head.method, path: head.path,
-      headers: { ...head.headers, host: head.authority }, setHost: false,
-    });
-    req.on('socket', (s: Socket) => {
-      const ready = (): void => {
-        connected = true;
-        ev.onReady(s.localAddress, s.localPort);
-      };
-      if (s.connecting) s.once('connect', ready);
-      else ready();
-    });
-    req.on('continue', () => ev.onContinue());
-    req.on('response', (res) => {
-      response = res;
-      ev.onHeaders(res.statusCode ?? 502, res.headers as HeaderMap);
-      res.on('data', (chunk: Buffer) => {
-        if (!ev.onData(chunk)) res.pause();
-      });
-      res.on('end', () => {
-        if (settled) return;
-        const t = trailersOf(res);
-        if (t) ev.onTrailers(t);
-        finish();
-        ev.onEnd();
-        // The response completed before the request body did (the server answered without
-        // reading it all): as Envoy, reset the upstream request; the connection, left in the
-        // middle of a body, must not go back to the pool.
-        if (!req.writableEnded) req.destroy();
-      });
-      res.on('error', (err) => fail('remote_reset', err));
-      res.on('close', () => fail('connection_termination', undefined));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (!connected) fail(err.code === CONNECT_TIMEOUT ? 'connect_timeout' : 'connection_failure', err);
-      else fail(response ? 'remote_reset' : 'connection_termination', err);
-    });
-    return {
-      write: (chunk) => req.write(chunk),
-      onDrain: (cb) => void req.once('drain', cb),
-      end: (trailers) => {
-        if (trailers) req.addTrailers(trailers as Record<string, string>);
-        req.end();
-      },
-      abort: () => {
-        if (settled) return;
-        finish();
-        req.destroy();
-      },
-      pause: () => response?.pause(),
-      resume: () => response?.resume(),
-    };
+    let c = this.idle.pop();
+    // An idle connection the upstream just closed (its close event not yet run) is skipped.
+    while (c && !c.usable) c = this.idle.pop();
+    if (!c) {
+      c = new Http1Connection(this.o, this, this.o.maxConnectionDurationMs);
+      this.all.add(c);
+    }
+    return c.start(text, head.method, ev);
   }
 
+  streamDone(): void {
+    this.activeStreams--;
+  }
+
+  released(c: Http1Connection): void {
+    const max = this.o.maxRequestsPerConnection;
+    if (this.closing || (max > 0 && c.requests >= max)) return c.destroy();
+    c.idleSince = Date.now();
+    this.idle.push(c);
+    if (!this.idleTimer) this.armIdleTimer(this.o.idleTimeoutMs);
+  }
+
+  closed(c: Http1Connection): void {
+    this.all.delete(c);
+    const i = this.idle.indexOf(c);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(() => this.expireIdle(), ms);
+    this.idleTimer.unref();
+  }
+
+  /** Closes connections idle for the idle timeout; re-arms for the next oldest. */
+  private expireIdle(): void {
+    this.idleTimer = undefined;
+    const now = Date.now();
+    const limit = this.o.idleTimeoutMs;
+    while (this.idle.length > 0 && now - (this.idle[0] as Http1Connection).idleSince >= limit) (this.idle.shift() as Http1Connection).destroy();
+    const oldest = this.idle[0];
+    if (oldest) this.armIdleTimer(Math.max(1, oldest.idleSince + limit - now));
+  }
+
+  /** Closes idle connections now and the others when their requests end. */
   close(): void {
-    this.agent.destroy();
+    this.closing = true;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    for (const c of [...this.all]) c.drain();
   }
 }

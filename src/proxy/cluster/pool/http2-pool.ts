@@ -1,7 +1,7 @@
 /**
  * The HTTP/2 (prior-knowledge h2c) connection pool for one upstream host: one multiplexed
- * session, opened on first use through our connect (bind, TCP_NODELAY, connect timeout) and
- * replaced after GOAWAY, an error or the idle timeout. Stream resets map to Envoy's reasons:
+ * session, opened on first use through our connect (bind, TCP_NODELAY, keepalive, connect
+ * timeout) and replaced after GOAWAY, an error, the idle timeout or max_connection_duration. Stream resets map to Envoy's reasons:
  * REFUSED_STREAM is `remote_refused_stream_reset`, a session that never connected is a
  * connection failure.
  */
@@ -47,6 +47,15 @@ export class Http2Pool implements ConnPool {
     s.session.setTimeout(this.o.idleTimeoutMs, () => {
       if (this.activeStreams === 0) s.session.close();
     });
+    if (this.o.maxConnectionDurationMs > 0) {
+      // max_connection_duration: no new streams on this session (GOAWAY); it closes once its streams end.
+      const t = setTimeout(() => {
+        drop();
+        if (!s.session.closed) s.session.close();
+      }, this.o.maxConnectionDurationMs);
+      t.unref();
+      s.session.once('close', () => clearTimeout(t));
+    }
     this.current = s;
     return s;
   }
@@ -61,8 +70,8 @@ export class Http2Pool implements ConnPool {
       this.activeStreams--;
       return true;
     };
-    const headers: OutgoingHttpHeaders = { ...head.headers, ':method': head.method, ':path': head.path, ':authority': head.authority, ':scheme': head.scheme };
-    delete headers['host'];
+    const headers: OutgoingHttpHeaders = { ':method': head.method, ':path': head.path, ':authority': head.authority, ':scheme': head.scheme };
+    for (const k in head.headers) if (k !== 'host' && head.headers[k] !== undefined) headers[k] = head.headers[k];
     let stream: ClientHttp2Stream;
     try {
       stream = s.session.request(headers, { endStream: head.endStream });
@@ -72,9 +81,9 @@ export class Http2Pool implements ConnPool {
       });
       return { write: () => true, onDrain: () => {}, end: () => {}, abort: () => void finish(), pause: () => {}, resume: () => {} };
     }
-    const ready = (): void => ev.onReady(s.session.socket?.localAddress, s.session.socket?.localPort);
-    if (s.connected) queueMicrotask(ready);
-    else s.session.once('connect', ready);
+    // A connected session is ready at once (the router accepts onReady before newStream returns).
+    if (s.connected) ev.onReady(s.session.socket?.localAddress, s.session.socket?.localPort);
+    else s.session.once('connect', () => ev.onReady(s.session.socket?.localAddress, s.session.socket?.localPort));
     let gotHeaders = false;
     stream.on('headers', (h) => {
       if (Number(h[':status']) === 100) ev.onContinue();

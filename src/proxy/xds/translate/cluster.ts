@@ -5,12 +5,13 @@
  * LEAST_REQUEST, RANDOM, RING_HASH and MAGLEV with their configs and slow start, the healthy
  * panic threshold (cluster-lb.ts), outlier_detection (cluster-outlier.ts); connect_timeout
  * (Envoy's default 5s); the DEFAULT priority circuit breaker's max_connections (Envoy's 1024); the upstream HTTP protocol, its options and the request thresholds
- * (http-protocol-options.ts); upstream_bind_config; Istio's service metadata (else the service is
+ * (http-protocol-options.ts); upstream_connection_options.tcp_keepalive; upstream_bind_config; Istio's service metadata (else the service is
  * read from an `outbound|...` name). What Mizzen would silently get wrong (TLS transport
  * sockets, custom cluster types, other policies) is refused.
  */
 import { ENVOY_DEFAULT_MAX_CONNECTIONS } from '../../cluster/cluster.ts';
 import type { ClusterSpec, LbPolicy } from '../../cluster/cluster-config.ts';
+import type { TcpKeepalive } from '../../core/socket-options.ts';
 import { serviceFromClusterName } from '../../cluster/names.ts';
 import { At, durationMs, ip, list, obj, oneOf, str, typeName, uint, type Obj } from './fields.ts';
 import { translateLbFields } from './cluster-lb.ts';
@@ -24,6 +25,19 @@ const ENVOY_DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 function maxConnections(c: Obj, at: At): number {
   const { th, at: tat } = defaultThresholds(c, at);
   return uint(th['maxConnections'], tat.field('maxConnections'), ENVOY_DEFAULT_MAX_CONNECTIONS);
+}
+
+/** upstream_connection_options.tcp_keepalive (seconds and a probe count; absent fields keep the system's values). */
+function tcpKeepalive(c: Obj, at: At): TcpKeepalive | undefined {
+  const uco = obj(c['upstreamConnectionOptions'], at.field('upstreamConnectionOptions'));
+  if (uco['tcpKeepalive'] === undefined) return undefined;
+  const kat = at.field('upstreamConnectionOptions.tcpKeepalive');
+  const k = obj(uco['tcpKeepalive'], kat);
+  const field = (name: string, min: number): number | undefined => (k[name] === undefined ? undefined : uint(k[name], kat.field(name), 0, min));
+  const timeS = field('keepaliveTime', 1);
+  const intervalS = field('keepaliveInterval', 1);
+  const probes = field('keepaliveProbes', 1);
+  return Object.freeze({ ...(timeS === undefined ? {} : { timeS }), ...(intervalS === undefined ? {} : { intervalS }), ...(probes === undefined ? {} : { probes }) });
 }
 
 function refuseTls(c: Obj, at: At): void {
@@ -49,6 +63,7 @@ export function translateCluster(v: unknown): ClusterSpec {
   const bind = obj(obj(c['upstreamBindConfig'], at.field('upstreamBindConfig'))['sourceAddress'], at.field('upstreamBindConfig.sourceAddress'));
   const { choiceCount, ...lb } = translateLbFields(c, at, lbPolicy);
   const outlierDetection = type === 'ORIGINAL_DST' ? undefined : translateOutlierDetection(c['outlierDetection'], at.field('outlierDetection'));
+  const keepalive = tcpKeepalive(c, at);
   const common = {
     name,
     connectTimeoutMs: durationMs(c['connectTimeout'], at.field('connectTimeout'), ENVOY_DEFAULT_CONNECT_TIMEOUT_MS),
@@ -61,6 +76,7 @@ export function translateCluster(v: unknown): ClusterSpec {
     addedViaApi: true,
     ...lb,
     ...(outlierDetection ? { outlierDetection } : {}),
+    ...(keepalive ? { tcpKeepalive: keepalive } : {}),
   };
   if (type === 'ORIGINAL_DST') return { ...common, type, hostIp: undefined, peerAt: undefined };
   if (type !== 'EDS') {

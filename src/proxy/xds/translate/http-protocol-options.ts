@@ -2,7 +2,8 @@
  * A Cluster's HTTP settings -> ClusterHttpOptions: typed_extension_protocol_options
  * ["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] (explicit_http_config
  * http_protocol_options / http2_protocol_options, use_downstream_protocol_config,
- * common_http_protocol_options idle_timeout and max_requests_per_connection), the deprecated
+ * common_http_protocol_options idle_timeout, max_requests_per_connection and
+ * max_connection_duration), the deprecated
  * Cluster fields with the same meaning (http2_protocol_options, protocol_selection,
  * common_http_protocol_options, max_requests_per_connection), and the DEFAULT priority circuit
  * breaker thresholds (max_pending_requests, max_requests, max_retries). Refused: HTTP/3, auto
@@ -65,6 +66,7 @@ export function translateHttpOptions(c: Obj, at: At): ClusterHttpOptions {
   const cat = oat.field('commonHttpProtocolOptions');
   const { th, at: tat } = defaultThresholds(c, at);
   const d = ENVOY_DEFAULT_HTTP_OPTIONS;
+  const maxConnectionDurationMs = durationMs(common['maxConnectionDuration'], cat.field('maxConnectionDuration'), 0);
   return Object.freeze({
     protocol: upstreamProtocol(c, found?.opts, oat),
     maxRequestsPerConnection: uint(common['maxRequestsPerConnection'] ?? c['maxRequestsPerConnection'], cat.field('maxRequestsPerConnection'), 0),
@@ -72,5 +74,6 @@ export function translateHttpOptions(c: Obj, at: At): ClusterHttpOptions {
     maxPendingRequests: uint(th['maxPendingRequests'], tat.field('maxPendingRequests'), d.maxPendingRequests),
     maxRequests: uint(th['maxRequests'], tat.field('maxRequests'), d.maxRequests),
     maxRetries: uint(th['maxRetries'], tat.field('maxRetries'), d.maxRetries),
+    ...(maxConnectionDurationMs > 0 ? { maxConnectionDurationMs } : {}),
   });
 }

@@ -3,7 +3,7 @@
  * the current attempt, and kept (up to Envoy's 1 MiB buffer limit) so a retry can replay it.
  * Past the limit the body is no longer replayable and retries stop, as in Envoy.
  */
-import type { Readable } from 'node:stream';
+import type { BodySource } from '../../network/http-connection-manager/codecs/body-source.ts';
 import type { UpstreamStream } from '../../../cluster/pool/conn-pool.ts';
 
 export const RETRY_BUFFER_LIMIT = 1024 * 1024;
@@ -14,14 +14,14 @@ export class RequestBody {
   private keeping: boolean;
   private ended = false;
   private target: UpstreamStream | undefined;
-  private readonly source: Readable | undefined;
+  private readonly source: BodySource | undefined;
   private readonly observe: ((chunk: Buffer) => void) | undefined;
 
   /**
    * `source` undefined: no body (the request ended with its headers). `observe` sees every chunk
    * (gRPC message counts, mirrors); `onEnd` runs once the whole body has arrived (at once without one).
    */
-  constructor(source: Readable | undefined, o: { readonly keep: boolean; readonly observe?: (chunk: Buffer) => void; readonly onEnd?: () => void }) {
+  constructor(source: BodySource | undefined, o: { readonly keep: boolean; readonly observe?: (chunk: Buffer) => void; readonly onEnd?: () => void }) {
     this.source = source;
     this.observe = o.observe;
     this.keeping = o.keep;

@@ -154,8 +154,9 @@ export class Router {
     stream = pool.newStream(
       { method: this.cb.method, path: this.plan.path, authority: this.plan.authority, scheme: this.cb.scheme, headers, endStream: body.complete && body.bytes === 0 },
       {
+        // A reused connection is ready at once, before newStream returns: only a finished router ignores it.
         onReady: (ip, port) => {
-          if (current()) info.upstreamLocal = socketAddress(ip, port);
+          if (!this.done && (stream === undefined || stream === this.upstream)) info.upstreamLocal = socketAddress(ip, port);
         },
         onContinue: () => {},
         onHeaders: (status, rh, endStream) => {
@@ -173,7 +174,9 @@ export class Router {
           clearTimeout(this.perTry);
           this.responseStarted = true;
           info.upstreamServiceTimeMs = Date.now() - started;
-          const out: HeaderMap = { ...rh, 'x-envoy-upstream-service-time': String(info.upstreamServiceTimeMs) };
+          // The pool hands over a fresh map per response: edited in place, not copied.
+          const out: HeaderMap = rh;
+          out['x-envoy-upstream-service-time'] = String(info.upstreamServiceTimeMs);
           if (this.plan.includeAttemptCountInResponse) out['x-envoy-attempt-count'] = String(this.attempts);
           if (this.hash?.setCookie) out['set-cookie'] = this.hash.setCookie;
           this.plan.responseHeaders(out);

@@ -18,12 +18,13 @@ import { Shadows } from '../../http/router/shadow.ts';
 import { planRoute, type RoutePlan } from '../../http/router/route-plan.ts';
 import { Router } from '../../http/router/router.ts';
 import type { DownstreamRequest } from './codecs/downstream.ts';
+import { FilterCallbacks, type FilterCallbackTarget } from './filter-callbacks.ts';
 import { localResponse } from './local-reply.ts';
 import { newHttpStreamInfo } from './new-stream-info.ts';
 import { mutateRequestHeaders } from './request-headers.ts';
 import type { StreamContext } from './stream-context.ts';
 
-export class ActiveStream implements HttpStream {
+export class ActiveStream implements HttpStream, FilterCallbackTarget {
   readonly info: HttpStreamInfo;
   cluster: Cluster | undefined;
   host: Host | undefined;
@@ -36,6 +37,7 @@ export class ActiveStream implements HttpStream {
   private replied = false;
   private readonly started = Date.now();
   private readonly destroyCallbacks: (() => void)[] = [];
+  private readonly filterCallbacks: FilterCallbacks[] = [];
   private readonly down: DownstreamRequest;
   private readonly ctx: StreamContext;
 
@@ -65,17 +67,25 @@ export class ActiveStream implements HttpStream {
     this.decodeFrom(0);
   }
 
+  /** The callbacks of the filter before index `next`, made once per stream and filter. */
   private callbacks(next: number): HttpFilterCallbacks {
-    return {
-      info: this.info,
-      sendLocalReply: (r) => this.sendLocalReply(r),
-      continueDecoding: () => {
-        if (!this.replied && !this.finished) this.decodeFrom(next);
-      },
-      perFilterConfig: <T,>(name: string): T | undefined =>
-        (name === FAULT_FILTER ? this.plan?.fault : name === CORS_FILTER ? this.plan?.cors : undefined) as T | undefined,
-      onDestroy: (cb) => this.destroyCallbacks.push(cb),
-    };
+    const have = this.filterCallbacks[next];
+    if (have) return have;
+    const made = new FilterCallbacks(this, next);
+    this.filterCallbacks[next] = made;
+    return made;
+  }
+
+  continueDecodingFrom(next: number): void {
+    if (!this.replied && !this.finished) this.decodeFrom(next);
+  }
+
+  perFilterConfig<T>(name: string): T | undefined {
+    return (name === FAULT_FILTER ? this.plan?.fault : name === CORS_FILTER ? this.plan?.cors : undefined) as T | undefined;
+  }
+
+  addDestroyCallback(cb: () => void): void {
+    this.destroyCallbacks.push(cb);
   }
 
   private decodeFrom(i: number): void {

@@ -36,7 +36,7 @@ export function proxyUpgrade(info: HttpStreamInfo, method: string, headers: Head
   info.upstreamCluster = t.cluster.name;
   info.upstreamHost = t.host.address;
   info.attemptCount = 1;
-  const up = connectUpstream({ address: t.host.address, upstreamBind: t.cluster.upstreamBind, connectTimeoutMs: t.cluster.connectTimeoutMs });
+  const up = connectUpstream({ address: t.host.address, upstreamBind: t.cluster.upstreamBind, connectTimeoutMs: t.cluster.connectTimeoutMs, tcpKeepalive: t.cluster.tcpKeepalive });
   let closed = 0;
   const onClose = (): void => {
     if (++closed < 2) return;

@@ -4,8 +4,8 @@
  * going back (headers, body with backpressure, trailers, or a reset). The HTTP/1.1 and HTTP/2
  * codecs beside this file produce it.
  */
-import type { Readable } from 'node:stream';
 import type { HeaderMap, HttpProtocol } from '../../../../core/http-stream-info.ts';
+import type { BodySource } from './body-source.ts';
 
 export interface DownstreamRequest {
   readonly protocol: HttpProtocol;
@@ -20,7 +20,7 @@ export interface DownstreamRequest {
   readonly hasBody: boolean;
   /** True when the request carries gRPC (content-type application/grpc*). */
   readonly grpc: boolean;
-  readonly body: Readable;
+  readonly body: BodySource;
   /** Response headers written (by us or a local reply). */
   readonly headersSent: boolean;
   sendHeaders(status: number, headers: HeaderMap, endStream: boolean): void;

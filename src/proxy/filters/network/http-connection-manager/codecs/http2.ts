@@ -1,10 +1,12 @@
 /**
  * The HTTP/2 downstream codec (prior-knowledge h2c, as proxies speak it to each other), on
- * node:http2: a server session per connection, fed the accepted socket. Streams, flow control
- * and trailers come from nghttp2; each stream becomes one DownstreamRequest. Connection-specific
- * headers never go out on HTTP/2.
+ * node:http2's core stream API (no compatibility-layer request/response objects): a server
+ * session per connection, fed the accepted socket. Streams, flow control and trailers come from
+ * nghttp2; each stream becomes one DownstreamRequest. Connection-specific headers never go out
+ * on HTTP/2. A response that did not end with its headers waits for trailers (none: an empty
+ * DATA frame with END_STREAM, as nghttp2 sends for empty trailers).
  */
-import { constants, createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import { constants, createServer, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { HeaderMap } from '../../../../core/http-stream-info.ts';
 import { CONNECTION_HEADERS, headerBytes, isGrpc, type DownstreamRequest } from './downstream.ts';
@@ -15,65 +17,83 @@ export interface Http2Handlers {
   onProtocolError(err: Error): void;
 }
 
-function adapt(req: Http2ServerRequest, res: Http2ServerResponse): DownstreamRequest {
-  const headers: HeaderMap = {};
-  for (const k of Object.keys(req.headers)) if (k.charCodeAt(0) !== 58 && k !== 'host') headers[k] = req.headers[k];
+const ignore = (): void => {};
+
+/** Request headers without pseudo headers and without host (it is :authority), from the raw list. */
+function requestHeaders(raw: readonly string[]): HeaderMap {
+  const h: HeaderMap = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i] as string;
+    if (k.charCodeAt(0) === 58 /* : */ || k === 'host') continue;
+    const v = raw[i + 1] as string;
+    const have = h[k];
+    if (have === undefined) h[k] = v;
+    else if (k === 'set-cookie') h[k] = Array.isArray(have) ? [...have, v] : [have, v];
+    else h[k] = `${String(have)}${k === 'cookie' ? '; ' : ', '}${v}`;
+  }
+  return h;
+}
+
+function adapt(stream: ServerHttp2Stream, hs: IncomingHttpHeaders, raw: string[]): DownstreamRequest {
+  stream.on('error', ignore);
+  const headers = requestHeaders(raw);
   let responseHeaderBytes = 0;
-  const stream = req.stream;
+  let ended = false;
+  let trailers: HeaderMap | undefined;
+  const sendTrailers = (): void => {
+    const t: OutgoingHttpHeaders = {};
+    if (trailers) for (const k in trailers) if (trailers[k] !== undefined) t[k] = trailers[k];
+    stream.sendTrailers(t);
+  };
   return {
     protocol: 'HTTP/2',
-    method: req.method,
-    path: req.headers[':path'] ?? '/',
-    authority: req.headers[':authority'] ?? req.headers.host ?? '',
-    scheme: req.headers[':scheme'] ?? 'http',
+    method: hs[':method'] ?? 'GET',
+    path: hs[':path'] ?? '/',
+    authority: hs[':authority'] ?? hs.host ?? '',
+    scheme: hs[':scheme'] ?? 'http',
     headers,
-    headerBytes: headerBytes(req.rawHeaders),
+    headerBytes: headerBytes(raw),
     hasBody: !stream.endAfterHeaders,
-    grpc: isGrpc(req.headers['content-type']),
-    body: req,
+    grpc: isGrpc(hs['content-type']),
+    body: stream,
     get headersSent() {
-      return res.headersSent;
+      return stream.headersSent;
     },
     get responseHeaderBytes() {
       return responseHeaderBytes;
     },
     sendHeaders(status, h, endStream) {
-      const out: Record<string, string | string[]> = {};
+      const out: OutgoingHttpHeaders = { ':status': status };
       let n = 10;
-      for (const k of Object.keys(h)) {
+      for (const k in h) {
         const v = h[k];
         if (v === undefined || CONNECTION_HEADERS.has(k)) continue;
         out[k] = v;
-        n += k.length + String(v).length + 4;
+        n += k.length + (typeof v === 'string' ? v.length : String(v).length) + 4;
       }
       responseHeaderBytes = n;
-      if (stream.destroyed) return;
-      if (endStream) {
-        stream.respond({ ...out, ':status': status }, { endStream: true });
-      } else {
-        res.writeHead(status, out);
-      }
+      if (stream.destroyed || stream.headersSent) return;
+      if (endStream) ended = true;
+      else stream.once('wantTrailers', sendTrailers);
+      stream.respond(out, { endStream, waitForTrailers: !endStream });
     },
-    write: (chunk) => (stream.destroyed ? false : res.write(chunk)),
-    onDrain: (cb) => void res.once('drain', cb),
-    end(trailers) {
-      if (stream.destroyed) return;
-      if (trailers) {
-        const t: Record<string, string | string[]> = {};
-        for (const k of Object.keys(trailers)) {
-          const v = trailers[k];
-          if (v !== undefined) t[k] = v;
-        }
-        res.addTrailers(t);
+    write: (chunk) => (stream.destroyed ? false : stream.write(chunk)),
+    onDrain: (cb) => void stream.once('drain', cb),
+    end(t) {
+      if (stream.destroyed || ended) return;
+      ended = true;
+      trailers = t;
+      if (!stream.headersSent) {
+        stream.respond({ ':status': 200 }, { endStream: true });
+        return;
       }
-      if (!stream.headersSent) stream.respond({ ':status': res.statusCode }, {});
-      res.end();
+      stream.end();
     },
     reset: () => {
       if (!stream.destroyed) stream.close(constants.NGHTTP2_INTERNAL_ERROR);
     },
     onAbort: (cb) => void stream.once('close', () => {
-      if (!res.writableFinished || stream.rstCode !== constants.NGHTTP2_NO_ERROR) cb();
+      if (!ended || stream.rstCode !== constants.NGHTTP2_NO_ERROR) cb();
     }),
     onComplete: (cb) => void stream.once('close', cb),
   };
@@ -83,7 +103,7 @@ function adapt(req: Http2ServerRequest, res: Http2ServerResponse): DownstreamReq
 export function serveHttp2(socket: Socket, h: Http2Handlers): void {
   const server = createServer({ settings: { enablePush: false }, maxSessionMemory: 64 });
   server.on('session', (s: Http2Session) => h.onSession(s));
-  server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => h.onRequest(adapt(req, res)));
+  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, raw: string[]) => h.onRequest(adapt(stream, headers, raw)));
   server.on('sessionError', (err: Error) => h.onProtocolError(err));
   server.on('error', (err: Error) => h.onProtocolError(err));
   server.emit('connection', socket);
