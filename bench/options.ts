@@ -16,6 +16,7 @@ export interface BenchOptions {
   readonly saturationSeconds: number;
   readonly bulkSeconds: number;
   readonly h2c: boolean;
+  readonly grpc: boolean;
   readonly dataPath: boolean;
   readonly controlPlane: boolean;
   readonly services: number;
@@ -41,6 +42,7 @@ export const USAGE = `npm run bench -- [flags]
   --saturation-seconds S  closed-loop run per mode (default 10; quick 1)
   --bulk-seconds S        iperf3 run per mode (default 10; quick 1)
   --no-h2c                skip the h2c point
+  --no-grpc               skip the gRPC unary point
   --no-data-path          only the control plane benchmark
   --no-control-plane      only the data path benchmark
   --services N --pods N --proxies N   control-plane scale (default 1000, 2000, 100; quick 20, 40, 4)
@@ -62,7 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     args: [...argv],
     options: {
       'quick': { type: 'boolean' }, 'duration': { type: 'string' }, 'connections': { type: 'string' }, 'rps': { type: 'string' },
-      'modes': { type: 'string' }, 'saturation-seconds': { type: 'string' }, 'bulk-seconds': { type: 'string' }, 'no-h2c': { type: 'boolean' },
+      'modes': { type: 'string' }, 'saturation-seconds': { type: 'string' }, 'bulk-seconds': { type: 'string' }, 'no-h2c': { type: 'boolean' }, 'no-grpc': { type: 'boolean' },
       'no-data-path': { type: 'boolean' }, 'no-control-plane': { type: 'boolean' }, 'services': { type: 'string' }, 'pods': { type: 'string' },
       'proxies': { type: 'string' }, 'out': { type: 'string' }, 'profile': { type: 'boolean' }, 'sidecar-node-flags': { type: 'string' }, 'sidecar-env': { type: 'string' }, 'render': { type: 'string' }, 'help': { type: 'boolean', short: 'h' },
     },
@@ -82,6 +84,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     saturationSeconds: positive('--saturation-seconds', v['saturation-seconds'], quick ? 1 : 10),
     bulkSeconds: positive('--bulk-seconds', v['bulk-seconds'], quick ? 1 : 10),
     h2c: v['no-h2c'] !== true,
+    grpc: v['no-grpc'] !== true,
     dataPath: v['no-data-path'] !== true,
     controlPlane: v['no-control-plane'] !== true,
     services: positive('--services', v.services, quick ? 20 : 1000),

@@ -41,16 +41,17 @@ async function busyShare(ms: number): Promise<number> {
 }
 
 const NOTES = [
-  'Mizzen: both sidecars run `mizzen sidecar` (uid/gid 1337), programmed over xDS (PILOT_DISCOVERY_ADDRESS) by `mizzen control` in the node namespace (ADS on the bridge address 10.252.0.1:15010, pinned to the load CPU; its CPU is not in the sidecar figures and is shown on its own). Registry: Service web.bench (ClusterIP 10.97.0.10) with ports `http` 80 and `http2` 8081 (both L7: HTTP connection manager, router, per-host pools; h2c is HTTP/2 on both legs, between the sidecars too, per Istio\'s cluster protocol) and `tcp-iperf` 5201 (tcp_proxy). The client calls the ClusterIP and its sidecar picks the endpoint. Telemetry on: the access log to a file per sidecar, istio_requests_total and the HTTP histograms (and Istio\'s TCP metrics for iperf3).',
+  'Mizzen: both sidecars run `mizzen sidecar` (uid/gid 1337), programmed over xDS (PILOT_DISCOVERY_ADDRESS) by `mizzen control` in the node namespace (ADS on the bridge address 10.252.0.1:15010, pinned to the load CPU; its CPU is not in the sidecar figures and is shown on its own). Registry: Service web.bench (ClusterIP 10.97.0.10) with ports `http` 80, `http2` 8081 and `grpc` 50051 (all L7: HTTP connection manager, router, per-host pools; h2c and gRPC are HTTP/2 on both legs, between the sidecars too, per Istio\'s cluster protocol) and `tcp-iperf` 5201 (tcp_proxy). The client calls the ClusterIP and its sidecar picks the endpoint. Telemetry on: the access log to a file per sidecar, istio_requests_total and the HTTP histograms (and Istio\'s TCP metrics for iperf3).',
   'Baseline and HAProxy: the client calls the same ClusterIP; the node namespace DNATs it to the server pod, as kube-proxy does (HAProxy connects to the original destination).',
-  'HAProxy runs one thread per sidecar (nbthread 1). In http mode ports 80 and 8081 are HTTP (h2c: the h2 preface detected on the upgraded connection, `proto h2` to the server); iperf3 passes at L4 in every mode. HAProxy has no access log or metrics configured.',
+  'HAProxy runs one thread per sidecar (nbthread 1). In http mode ports 80, 8081 and 50051 are HTTP (h2c and gRPC: the h2 preface detected on the upgraded connection, `proto h2` to the server); iperf3 passes at L4 in every mode. HAProxy has no access log or metrics configured.',
+  'gRPC: the server app is @grpc/grpc-js (bench/macro/grpc-app.ts: unary, 1 KB answers, raw bytes, pinned with the other apps; nginx-light has no gRPC module and cannot produce grpc-status trailers; on this kind of machine it uses about 0.15 vCPU at 1000 rps and serves about 4,000 rps closed loop over 4 connections, so it is not the bottleneck, though it answers slower than nginx). Load: h2load h2c POSTs of a framed 1 KB message with content-type application/grpc and te: trailers, 4 connections at the fixed rate. Before the load, a real grpc-js client checks from the client pod that calls through the mode end with grpc-status 0 and 1 KB answers; for Mizzen the sidecars\' istio_requests_total with grpc_response_status="0" counts them too.',
   'h2load paces each connection with its own timer; the timers start together, so at 16 connections requests come in bursts of 16 (visible in the baseline p50). It does not correct coordinated omission.',
 ];
 
 async function dataPath(o: BenchOptions, runDir: string, pinning: Pinning): Promise<ModeResult[]> {
   const plan: DataPathPlan = {
     secondsPerPoint: o.seconds, warmupSeconds: o.warmupSeconds, connections: o.connections, rps: o.rps,
-    saturationConnections: o.saturationConnections, saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, h2c: o.h2c, pinning,
+    saturationConnections: o.saturationConnections, saturationSeconds: o.saturationSeconds, bulkSeconds: o.bulkSeconds, h2c: o.h2c, grpc: o.grpc, pinning,
     mizzen: { nodeFlags: o.sidecarNodeFlags, env: o.sidecarEnv },
   };
   const out: ModeResult[] = [];

@@ -4,6 +4,9 @@
  * per-request times come from --log-file (third column, microseconds). h2load paces each
  * connection by its own timer (a fractional rate such as 62.5 works) and measures from when a request is sent, not when it was due
  * (no coordinated-omission correction, unlike wrk2); at these rates a connection rarely waits.
+ * gRPC unary: h2c POSTs of a length-prefixed message from a file (-d), with `content-type:
+ * application/grpc` and `te: trailers`; h2load counts the HTTP status (gRPC's own status is in the
+ * trailers, which the harness checks with a real client and in the sidecars' metrics).
  */
 import { readFileSync } from 'node:fs';
 import type { Netns } from './netns.ts';
@@ -15,6 +18,8 @@ export interface RateRun {
   readonly totalRps: number;
   readonly seconds: number;
   readonly h1: boolean;
+  /** gRPC unary: the request body file (a framed message); POSTed over h2c with gRPC's headers. */
+  readonly grpcBody?: string;
   readonly logFile: string;
   readonly cpus: string;
   readonly uid: number;
@@ -57,7 +62,8 @@ export function parseLogFile(text: string): number[] {
 
 export async function runAtRate(pod: Netns, r: RateRun): Promise<RateResult> {
   const perConn = r.totalRps / r.connections;
-  const args = ['h2load', ...(r.h1 ? ['--h1'] : []), '-c', String(r.connections), '-t', '1', '-m', '1', '--rps', String(perConn),
+  const grpc = r.grpcBody === undefined ? [] : ['-d', r.grpcBody, '-H', 'content-type: application/grpc', '-H', 'te: trailers'];
+  const args = ['h2load', ...(r.h1 ? ['--h1'] : []), ...grpc, '-c', String(r.connections), '-t', '1', '-m', '1', '--rps', String(perConn),
     '-D', String(r.seconds), '--log-file', r.logFile, r.url];
   const res = await pod.run(args, { cpus: r.cpus, uid: r.uid });
   const s = parseH2loadSummary(res.stdout);

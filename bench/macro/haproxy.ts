@@ -4,7 +4,7 @@
  * Outbound (15001) connects to the original destination (`server s 0.0.0.0:0`); inbound (15006)
  * does the same from 127.0.0.6, as Envoy's inbound cluster does. One thread (nbthread 1), as
  * each Mizzen sidecar has one event loop. In http mode the frontends stay tcp and switch to an
- * http backend for the HTTP/1.1 and h2c ports by original destination port (HAProxy's implicit
+ * http backend for the HTTP/1.1, h2c and gRPC ports by original destination port (HAProxy's implicit
  * TCP to HTTP upgrade, which detects the h2 preface; h2c to the server with `proto h2`), so
  * only iperf3 passes at L4, as Istio treats ports named tcp-*.
  */
@@ -20,7 +20,7 @@ export function haproxyConfig(mode: 'tcp' | 'http'): string {
   // detected on the upgraded connection, `proto h2` towards the server); iperf3 passes at L4, as
   // Istio treats a port named tcp-*.
   const http = (backend: string): string => mode === 'http'
-    ? `  use_backend ${backend}_http if { dst_port ${PORTS.http} }\n  use_backend ${backend}_h2 if { dst_port ${PORTS.h2c} }\n`
+    ? `  use_backend ${backend}_http if { dst_port ${PORTS.http} }\n  use_backend ${backend}_h2 if { dst_port ${PORTS.h2c} }\n  use_backend ${backend}_h2 if { dst_port ${PORTS.grpc} }\n`
     : '';
   const httpBackends = (backend: string, source: string): string => mode === 'http'
     ? `backend ${backend}_http\n  mode http\n  option http-keep-alive\n${source}  server s 0.0.0.0:0\n`

@@ -3,7 +3,7 @@
  * rules, programmed over xDS (PILOT_DISCOVERY_ADDRESS) by a real `mizzen control` in the node
  * namespace, which reads a registry.json written here: Service `web.bench` with ClusterIP
  * 10.97.0.10 and ports `http` 80 (HTTP/1.1, L7), `http2` 8081 (h2c, L7 with HTTP/2 upstream, per
- * Istio's cluster protocol) and `tcp-iperf` 5201 (tcp_proxy), one endpoint (the server pod). The
+ * Istio's cluster protocol), `grpc` 50051 (gRPC, L7, HTTP/2 upstream) and `tcp-iperf` 5201 (tcp_proxy), one endpoint (the server pod). The
  * client calls the ClusterIP, so its sidecar picks the endpoint (no kube-proxy DNAT). Telemetry
  * stays on: Istio's HTTP and TCP metrics, and the access log to a file per sidecar.
  */
@@ -25,6 +25,7 @@ export function benchRegistry(clusterIp: string, clientIp: string, serverIp: str
   const ports = [
     { name: 'http', port: PORTS.http, targetPort: PORTS.http, protocol: 'TCP', appProtocol: null },
     { name: 'http2', port: PORTS.h2c, targetPort: PORTS.h2c, protocol: 'TCP', appProtocol: null },
+    { name: 'grpc', port: PORTS.grpc, targetPort: PORTS.grpc, protocol: 'TCP', appProtocol: null },
     { name: 'tcp-iperf', port: PORTS.iperf, targetPort: PORTS.iperf, protocol: 'TCP', appProtocol: null },
   ];
   return {
@@ -84,7 +85,7 @@ export async function startMizzen(ctx: ModeContext, o: MizzenOptions = {}): Prom
   });
   const server = topo.server.start(argv, {
     ...ids, logFile: serverLog,
-    env: { ...sidecarEnv(cp.discoveryAddress, { pod: SERVER_POD, ip: topo.serverIp, workload: 'web-v1', labels: { app: 'web', version: 'v1' }, ports: [PORTS.http, PORTS.h2c, PORTS.iperf], accessLog: serverAccess }), ...o.env },
+    env: { ...sidecarEnv(cp.discoveryAddress, { pod: SERVER_POD, ip: topo.serverIp, workload: 'web-v1', labels: { app: 'web', version: 'v1' }, ports: [PORTS.http, PORTS.h2c, PORTS.grpc, PORTS.iperf], accessLog: serverAccess }), ...o.env },
   });
   await Promise.all([waitReady(topo.client, client, clientLog), waitReady(topo.server, server, serverLog)]);
   return {

@@ -19,6 +19,8 @@ export const MODE_LABELS: Readonly<Record<ModeName, string>> = {
 
 /** How each mode carries the h2c port: at L7 (HTTP/2 codec both legs) or as bytes (L4). */
 export const H2C_LAYER: Readonly<Record<ModeName, string>> = { 'baseline': 'h2c', 'mizzen': 'h2c, L7', 'haproxy-tcp': 'h2c, L4', 'haproxy-http': 'h2c, L7' };
+/** And the gRPC port. */
+export const GRPC_LAYER: Readonly<Record<ModeName, string>> = { 'baseline': 'gRPC', 'mizzen': 'gRPC, L7', 'haproxy-tcp': 'gRPC, L4', 'haproxy-http': 'gRPC, L7' };
 
 export interface ModeContext {
   readonly topo: Topology;

@@ -9,8 +9,8 @@ import { Netns } from './netns.ts';
 
 export const SUBNET = '10.252.0';
 export const CLUSTER_IP = '10.97.0.10';
-/** The Service's ports: nginx HTTP/1.1 (`http`), nginx h2c with prior knowledge (`http2`), iperf3 (`tcp-iperf`). */
-export const PORTS = { http: 80, h2c: 8081, iperf: 5201 } as const;
+/** The Service's ports: nginx HTTP/1.1 (`http`), nginx h2c with prior knowledge (`http2`), the gRPC app (`grpc`), iperf3 (`tcp-iperf`). */
+export const PORTS = { http: 80, h2c: 8081, grpc: 50051, iperf: 5201 } as const;
 
 export interface Topology {
   readonly node: Netns;

@@ -4,8 +4,8 @@
  * resources and throughput per mode, the targets, and the control plane at scale.
  */
 import { fixed, mb, pct, ratio, signedUs, thousands, us } from './format.ts';
-import { H2C_LAYER } from '../macro/mode.ts';
-import type { BenchResult, ModeResult } from './types.ts';
+import { GRPC_LAYER, H2C_LAYER, type ModeName } from '../macro/mode.ts';
+import type { BenchResult, ModeResult, RatePoint } from './types.ts';
 
 export interface Table {
   readonly title: string;
@@ -26,16 +26,17 @@ function latencyTable(r: BenchResult): Table {
         p.pairCpuPer1000 === null ? '' : fixed(p.pairCpuPer1000 / 2, 4), `${p.succeeded}/${p.failed}`]);
     }
   }
-  for (const m of r.modes) {
-    const p = m.h2c;
-    const b = base?.h2c;
+  const extra: [(m: ModeResult) => RatePoint | null | undefined, Readonly<Record<ModeName, string>>][] = [[(m) => m.h2c, H2C_LAYER], [(m) => m.grpc, GRPC_LAYER]];
+  for (const [pick, layer] of extra) for (const m of r.modes) {
+    const p = pick(m);
+    const b = base ? pick(base) : undefined;
     if (!p) continue;
-    rows.push([`${m.mode} (${H2C_LAYER[m.mode]})`, String(p.connections), fixed(p.achievedRps, 0), us(p.latencyUs.p50), us(p.latencyUs.p90), us(p.latencyUs.p99), us(p.latencyUs.max),
+    rows.push([`${m.mode} (${layer[m.mode]})`, String(p.connections), fixed(p.achievedRps, 0), us(p.latencyUs.p50), us(p.latencyUs.p90), us(p.latencyUs.p99), us(p.latencyUs.max),
       b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p50 - b.latencyUs.p50) : '', b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p90 - b.latencyUs.p90) : '',
       b && m.mode !== 'baseline' ? signedUs(p.latencyUs.p99 - b.latencyUs.p99) : '', p.pairCpuPer1000 === null ? '' : fixed(p.pairCpuPer1000 / 2, 4), `${p.succeeded}/${p.failed}`]);
   }
   return {
-    title: `Latency at a fixed ${r.settings.rps} rps, HTTP/1.1 and h2c, 1 KB (${r.settings.secondsPerPoint} s per point)`,
+    title: `Latency at a fixed ${r.settings.rps} rps, HTTP/1.1, h2c and gRPC unary, 1 KB (${r.settings.secondsPerPoint} s per point)`,
     header: ['mode', 'conns', 'rps', 'p50', 'p90', 'p99', 'max', '+p50', '+p90', '+p99', 'CPU/sidecar/1000rps', 'ok/failed'],
     rows,
   };
@@ -47,9 +48,9 @@ function resourcesTable(r: BenchResult): Table {
     const p = m.proxies.find((x) => x.side === s);
     return p ? mb(p[f]) : '';
   };
-  const cpu = (m: ModeResult): string => [...r.settings.connections.map((c) => m.http1.find((p) => p.connections === c)), ...(m.h2c ? [m.h2c] : [])]
+  const cpu = (m: ModeResult): string => [...r.settings.connections.map((c) => m.http1.find((p) => p.connections === c)), ...(m.h2c ? [m.h2c] : []), ...(m.grpc ? [m.grpc] : [])]
     .map((p) => fixed((p?.pairCpuPer1000 ?? NaN) / 2, 4)).join(' / ');
-  const h2c = r.modes.some((m) => m.h2c) ? ' / h2c' : '';
+  const h2c = `${r.modes.some((m) => m.h2c) ? ' / h2c' : ''}${r.modes.some((m) => m.grpc) ? ' / gRPC' : ''}`;
   return {
     title: 'Resources and throughput per mode',
     header: ['mode', `CPU/sidecar/1000rps (c=${r.settings.connections.join(' / c=')}${h2c})`, 'RSS client', 'RSS server', 'RSS peak (whole run)', `saturation (wrk c=${r.settings.saturationConnections})`, 'vs baseline', 'TCP bulk', 'vs baseline'],
@@ -66,15 +67,17 @@ function resourcesTable(r: BenchResult): Table {
 function othersTable(r: BenchResult): Table | undefined {
   const rows: string[][] = [];
   for (const m of r.modes) {
+    if (m.grpcCheck) rows.push([m.mode, 'gRPC check (grpc-js client, before the load)', `${m.grpcCheck.ok}/${m.grpcCheck.calls} calls grpc-status 0`, `answers ${[...new Set(m.grpcCheck.responseBytes)].join(', ')} bytes`]);
     for (const o of m.others ?? []) rows.push([m.mode, o.name, `${fixed(o.cpuSeconds, 2)} s CPU over the whole mode (all points, saturation, bulk)`, `peak RSS ${mb(o.peakRssBytes)}`]);
     const t = m.telemetry;
     if (t) {
       const lines = (s: 'client' | 'server'): string => Object.entries(t.accessLogLines[s]).map(([k, n]) => `${k} ${thousands(n)}`).join(', ');
       rows.push([m.mode, 'access log lines by protocol', `client: ${lines('client')}`, `server: ${lines('server')}`]);
       rows.push([m.mode, 'istio_requests_total', `client (reporter=source): ${thousands(t.requestsTotal.client)}`, `server (reporter=destination): ${thousands(t.requestsTotal.server)}`]);
+      if (t.grpcOk) rows.push([m.mode, 'of which grpc_response_status="0"', `client: ${thousands(t.grpcOk.client)}`, `server: ${thousands(t.grpcOk.server)}`]);
     }
   }
-  return rows.length > 0 ? { title: 'Not counted as sidecar: the control plane, and what the L7 sidecars recorded', header: ['mode', 'what', 'value', 'value'], rows } : undefined;
+  return rows.length > 0 ? { title: 'Not counted as sidecar: the gRPC check, the control plane, and what the L7 sidecars recorded', header: ['mode', 'what', 'value', 'value'], rows } : undefined;
 }
 
 function targetsTable(r: BenchResult): Table {

@@ -2,7 +2,7 @@
  * The issue's targets, checked on every run with figures from the same run: CPU per sidecar
  * per 1000 rps (absolute and against HAProxy's http mode), latency added at p90 against the
  * HAProxy pair (http mode is the like-for-like L7 peer; tcp mode shown too), the same two for
- * h2c (HAProxy http mode, which also carries h2c at L7), peak RSS per sidecar, and TCP bulk
+ * h2c and for gRPC unary (HAProxy http mode, which also carries both at L7), peak RSS per sidecar, and TCP bulk
  * throughput against the baseline. Each says PASS or FAIL and by how much.
  */
 import type { ModeName } from '../macro/mode.ts';
@@ -51,30 +51,33 @@ export function checkTargets(modes: readonly ModeResult[], connections: readonly
       });
     }
   }
-  const mzH2 = mizzen.h2c;
-  const hhH2 = hapHttp?.h2c;
-  if (mzH2 && hhH2 && mzH2.pairCpuPer1000 !== null && hhH2.pairCpuPer1000 !== null) {
-    const perSidecar = mzH2.pairCpuPer1000 / 2;
-    out.push({ name: `CPU per sidecar per 1000 rps, h2c c=${mzH2.connections}`, pass: perSidecar <= LIMITS.cpuPerSidecar, measured: `${perSidecar.toFixed(4)} vCPU`, limit: `≤ ${LIMITS.cpuPerSidecar} vCPU`, margin: margin(perSidecar, LIMITS.cpuPerSidecar) });
-    const r = mzH2.pairCpuPer1000 / hhH2.pairCpuPer1000;
-    out.push({ name: `CPU vs HAProxy http mode, h2c c=${mzH2.connections}`, pass: r <= LIMITS.cpuVsHaproxyHttp, measured: `${r.toFixed(3)}×`, limit: `≤ ${LIMITS.cpuVsHaproxyHttp}×`, margin: margin(r, LIMITS.cpuVsHaproxyHttp) });
-    const b = base?.h2c;
+  for (const [label, pick] of [['h2c', (m: ModeResult | undefined) => m?.h2c], ['gRPC', (m: ModeResult | undefined) => m?.grpc]] as const) {
+    const mzP = pick(mizzen);
+    const hhP = pick(hapHttp);
+    if (!mzP || !hhP || mzP.pairCpuPer1000 === null || hhP.pairCpuPer1000 === null) continue;
+    const perSidecar = mzP.pairCpuPer1000 / 2;
+    out.push({ name: `CPU per sidecar per 1000 rps, ${label} c=${mzP.connections}`, pass: perSidecar <= LIMITS.cpuPerSidecar, measured: `${perSidecar.toFixed(4)} vCPU`, limit: `≤ ${LIMITS.cpuPerSidecar} vCPU`, margin: margin(perSidecar, LIMITS.cpuPerSidecar) });
+    const r = mzP.pairCpuPer1000 / hhP.pairCpuPer1000;
+    out.push({ name: `CPU vs HAProxy http mode, ${label} c=${mzP.connections}`, pass: r <= LIMITS.cpuVsHaproxyHttp, measured: `${r.toFixed(3)}×`, limit: `≤ ${LIMITS.cpuVsHaproxyHttp}×`, margin: margin(r, LIMITS.cpuVsHaproxyHttp) });
+    const b = pick(base);
     if (b) {
-      const added = mzH2.latencyUs.p90 - b.latencyUs.p90;
-      const peerAdded = hhH2.latencyUs.p90 - b.latencyUs.p90;
+      const added = mzP.latencyUs.p90 - b.latencyUs.p90;
+      const peerAdded = hhP.latencyUs.p90 - b.latencyUs.p90;
       const diff = added - peerAdded;
       out.push({
-        name: `p90 added vs HAProxy http mode, h2c c=${mzH2.connections}`, pass: added <= peerAdded, measured: `+${us(added)}`, limit: `≤ +${us(peerAdded)}`,
+        name: `p90 added vs HAProxy http mode, ${label} c=${mzP.connections}`, pass: added <= peerAdded, measured: `+${us(added)}`, limit: `≤ +${us(peerAdded)}`,
         margin: `${diff <= 0 ? `${us(-diff)} less` : `${us(diff)} more`} (${ratio(added / peerAdded)} HAProxy's)`,
       });
     }
   }
   const worstRss = Math.max(...mizzen.proxies.map((p) => p.peakRssAtRateBytes));
   const worstAll = Math.max(...mizzen.proxies.map((p) => p.peakRssBytes));
-  out.push({ name: 'peak RSS per sidecar at 1000 rps', pass: worstRss <= LIMITS.rssBytes, measured: `${mb(worstRss)} (whole run ${mb(worstAll)})`, limit: `≤ ${mb(LIMITS.rssBytes)}`, margin: margin(worstRss, LIMITS.rssBytes) });
+  const hapRss = hapHttp && hapHttp.proxies.length > 0 ? ` (HAProxy http mode ${mb(Math.max(...hapHttp.proxies.map((p) => p.peakRssAtRateBytes)))})` : '';
+  out.push({ name: 'peak RSS per sidecar at 1000 rps', pass: worstRss <= LIMITS.rssBytes, measured: `${mb(worstRss)} (whole run ${mb(worstAll)})`, limit: `≤ ${mb(LIMITS.rssBytes)}`, margin: `${margin(worstRss, LIMITS.rssBytes)}${hapRss}` });
   if (base) {
     const share = mizzen.bulk.gbitsPerSecond / base.bulk.gbitsPerSecond;
-    out.push({ name: 'TCP bulk through the pair vs baseline', pass: share >= LIMITS.bulkShare, measured: `${(share * 100).toFixed(0)}%`, limit: `≥ ${LIMITS.bulkShare * 100}%`, margin: `${ratio(share / LIMITS.bulkShare)} the floor` });
+    const peers = ([[hapTcp, 'tcp'], [hapHttp, 'http']] as const).filter(([p]) => p).map(([p, n]) => `HAProxy ${n} mode ${((p?.bulk.gbitsPerSecond ?? NaN) / base.bulk.gbitsPerSecond * 100).toFixed(0)}%`);
+    out.push({ name: 'TCP bulk through the pair vs baseline', pass: share >= LIMITS.bulkShare, measured: `${(share * 100).toFixed(0)}%`, limit: `≥ ${LIMITS.bulkShare * 100}%`, margin: `${ratio(share / LIMITS.bulkShare)} the floor${peers.length > 0 ? ` (${peers.join(', ')})` : ''}` });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** The shape of a benchmark run, as written to bench/results/<date>.json and latest.json. */
 import type { BulkResult } from '../macro/bulk.ts';
+import type { GrpcCheck } from '../macro/grpc-app.ts';
 import type { SaturationResult } from '../macro/closed-loop.ts';
 import type { RateResult } from '../macro/h2load.ts';
 import type { ModeName } from '../macro/mode.ts';
@@ -29,6 +30,8 @@ export interface OtherProcessUsage {
 export interface L7Telemetry {
   readonly accessLogLines: Readonly<Record<'client' | 'server', Readonly<Record<string, number>>>>;
   readonly requestsTotal: Readonly<Record<'client' | 'server', number>>;
+  /** istio_requests_total with grpc_response_status="0" (absent in older results). */
+  readonly grpcOk?: Readonly<Record<'client' | 'server', number>>;
 }
 
 export interface ModeResult {
@@ -36,6 +39,10 @@ export interface ModeResult {
   readonly label: string;
   readonly http1: readonly RatePoint[];
   readonly h2c: RatePoint | null;
+  /** gRPC unary at the fixed rate (absent in older results). */
+  readonly grpc?: RatePoint | null;
+  /** What the real gRPC client saw before the load (grpc-app.ts check). */
+  readonly grpcCheck?: GrpcCheck;
   readonly saturation: SaturationResult;
   readonly bulk: BulkResult;
   readonly proxies: readonly ProxyUsage[];

@@ -1,7 +1,8 @@
 /**
  * tcp_proxy over real loopback sockets, through the in-process sidecar's virtualOutbound
  * (PassthroughCluster to a local upstream): half-close both ways, backpressure with a slow
- * reader, resets passed on, connect failure and connect timeout (UF,URX), and no leaked
+ * reader in each direction (the downstream adopted and read into the session's buffer; every
+ * byte intact, and counted exactly in the stats and the access log), resets passed on, connect failure and connect timeout (UF,URX), and no leaked
  * connections afterwards.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../helpers/netns.ts';
-import type { TcpProxySession } from '../../src/proxy/filters/network/tcp-proxy.ts';
+import { DEFAULT_TCP_IDLE_TIMEOUT_MS, type TcpProxySession } from '../../src/proxy/filters/network/tcp-proxy.ts';
+import { At } from '../../src/proxy/xds/translate/fields.ts';
+import { translateTcpProxy } from '../../src/proxy/xds/translate/tcp-proxy.ts';
 import { closeServer, collect, connectTo, echoServer, httpGet, listenOn, registryWith, startTestSidecar, tempDir, writeAtomically, type TestSidecar } from './support.ts';
 
 const tmp = tempDir('tcp');
@@ -128,6 +131,57 @@ describe('tcp_proxy', () => {
     await waitFor(() => active() === 0, 5000, 'connections to close');
   });
 
+  it('client to server: 64 MiB to a slow upstream reader arrive intact through the adopted downstream, counted exactly', async () => {
+    const total = 64 * 1024 * 1024;
+    const got = createHash('sha256');
+    let received = 0;
+    const done = new Promise<void>((resolve) => {
+      void upstream((s) => {
+        s.on('data', (d: Buffer) => {
+          got.update(d);
+          received += d.length;
+          s.pause();
+          setTimeout(() => s.resume(), received % (4 * 1024 * 1024) < d.length ? 20 : 0);
+        });
+        s.on('end', () => {
+          s.end('ok');
+          resolve();
+        });
+      });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const rxBefore = await stat('tcp.PassthroughCluster.downstream_cx_rx_bytes_total');
+    const pausedBefore = await stat('tcp.PassthroughCluster.downstream_flow_control_paused_reading_total');
+    const logged = t.accessLog.length;
+    const c = await connectTo(t.sidecar.ports.outbound);
+    const reply = collect(c);
+    await waitFor(() => active() === 1, 5000, 'the session');
+    let adopted = false;
+    t.sidecar.outbound.forEachConnection((s) => (adopted = (s as TcpProxySession).readsIntoBuffer));
+    assert.ok(adopted, 'the downstream is read into the session buffer');
+    const sent = createHash('sha256');
+    const chunk = Buffer.alloc(100_003);
+    for (let left = total, i = 0; left > 0; i++) {
+      chunk.fill(i & 0xff);
+      chunk.writeUInt32BE(i, 0);
+      const piece = Buffer.from(chunk.subarray(0, Math.min(chunk.length, left)));
+      left -= piece.length;
+      sent.update(piece);
+      if (!c.write(piece)) await new Promise((r) => c.once('drain', r));
+    }
+    c.end();
+    await done;
+    const r = await reply;
+    assert.equal(r.data, 'ok');
+    assert.equal(received, total);
+    assert.equal(got.digest('hex'), sent.digest('hex'));
+    assert.equal(await stat('tcp.PassthroughCluster.downstream_cx_rx_bytes_total'), rxBefore + total);
+    assert.ok(await stat('tcp.PassthroughCluster.downstream_flow_control_paused_reading_total') > pausedBefore, 'reading from the downstream was paused');
+    await waitFor(() => t.accessLog.length > logged, 5000, 'the access log line');
+    assert.match(t.accessLog.at(-1) ?? '', new RegExp(`^\\[[^\\]]+\\] "- - -" 0 - - - "-" ${total} 2 \\d+ `));
+    await waitFor(() => active() === 0, 5000, 'connections to close');
+  });
+
   it('a reset from the upstream reaches the client as a reset', async () => {
     await upstream((s) => s.once('data', () => s.resetAndDestroy()));
     const c = await connectTo(t.sidecar.ports.outbound);
@@ -200,5 +254,27 @@ describe('tcp_proxy', () => {
     assert.equal(await stat('listener.0.0.0.0_0.downstream_cx_active'), 0);
     assert.equal(await stat('server.total_connections'), 0);
     assert.equal(await stat('cluster.PassthroughCluster.upstream_cx_active'), 0);
+  });
+});
+
+describe('tcp_proxy idle_timeout and max_downstream_connection_duration from xDS (enforced on a real mesh in test/e2e/tcp-idle-timeout.test.ts)', () => {
+  const at = new At('Listener 0.0.0.0_9000', 'filterChains[0].filters[0].typedConfig');
+  const base = { statPrefix: 'outbound|9000||echo.l4.svc.cluster.local', cluster: 'outbound|9000||echo.l4.svc.cluster.local' };
+
+  it('absent: the session applies Envoy\'s default of 1 h; `0s` disables it; a duration is taken in ms', () => {
+    assert.equal(translateTcpProxy(base, at).idleTimeoutMs, undefined);
+    assert.equal(DEFAULT_TCP_IDLE_TIMEOUT_MS, 3_600_000);
+    assert.equal(translateTcpProxy({ ...base, idleTimeout: '0s' }, at).idleTimeoutMs, 0);
+    assert.equal(translateTcpProxy({ ...base, idleTimeout: '2.500s' }, at).idleTimeoutMs, 2500);
+  });
+
+  it('max_downstream_connection_duration is taken in ms; absent or 0s: none', () => {
+    assert.equal(translateTcpProxy({ ...base, maxDownstreamConnectionDuration: '3s' }, at).maxDurationMs, 3000);
+    assert.equal(translateTcpProxy({ ...base, maxDownstreamConnectionDuration: '0s' }, at).maxDurationMs, undefined);
+    assert.equal(translateTcpProxy(base, at).maxDurationMs, undefined);
+  });
+
+  it('a malformed duration is refused naming the resource and the field', () => {
+    assert.throws(() => translateTcpProxy({ ...base, idleTimeout: 'soon' }, at), /Listener 0\.0\.0\.0_9000: filterChains\[0\]\.filters\[0\]\.typedConfig\.idleTimeout: /);
   });
 });

@@ -27,6 +27,10 @@ export interface TcpProxyRoute {
   readonly kind: 'tcp_proxy';
   readonly statPrefix: string;
   readonly target: ClusterTarget;
+  /** idle_timeout in ms (0 disables it); undefined: Envoy's default of 1 h. */
+  readonly idleTimeoutMs?: number;
+  /** max_downstream_connection_duration in ms; undefined or 0: none. */
+  readonly maxDurationMs?: number;
 }
 
 export interface HttpConnectionManagerRoute {

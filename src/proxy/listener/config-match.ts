@@ -55,7 +55,9 @@ function decide(ctx: ConfigMatchContext, cfg: ProxyConfig, listener: ListenerCon
   const target = routeTarget(route, cfg.routes, dst);
   if (!target) return undefined;
   const name = pickCluster(target, ctx.random) ?? BLACKHOLE;
-  return { ...tcp(named(cfg, name, route.statPrefix)), ...tls };
+  const upstream = named(cfg, name, route.statPrefix);
+  const timeouts = { ...(route.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: route.idleTimeoutMs }), ...(route.maxDurationMs ? { maxDurationMs: route.maxDurationMs } : {}) };
+  return { ...tcp({ ...upstream, ...timeouts }), ...tls };
 }
 
 function resolve(ctx: ConfigMatchContext, cfg: ProxyConfig, listener: ListenerConfig, dst: Address, src: Address | undefined, socket: Socket): ChainDecision | undefined | Promise<ChainDecision | undefined> {

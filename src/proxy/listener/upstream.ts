@@ -10,6 +10,10 @@ export interface Upstream {
   readonly clusterName: string;
   /** `tcp.<statPrefix>.*` (Istio uses the cluster name). */
   readonly statPrefix: string;
+  /** tcp_proxy idle_timeout in ms (0: none); undefined: Envoy's default (1 h). */
+  readonly idleTimeoutMs?: number;
+  /** tcp_proxy max_downstream_connection_duration in ms; undefined or 0: none. */
+  readonly maxDurationMs?: number;
 }
 
 export const upstreamOf = (cluster: Cluster | undefined): Upstream | undefined =>

@@ -29,7 +29,7 @@ const listenerGauges = ['downstream_cx_active'] as const;
 
 const tcpCounters = [
   'downstream_cx_total', 'downstream_cx_no_route', 'downstream_cx_rx_bytes_total', 'downstream_cx_tx_bytes_total',
-  'downstream_flow_control_paused_reading_total', 'downstream_flow_control_resumed_reading_total',
+  'downstream_flow_control_paused_reading_total', 'downstream_flow_control_resumed_reading_total', 'idle_timeout', 'max_downstream_connection_duration',
 ] as const;
 const tcpGauges = [] as const;
 

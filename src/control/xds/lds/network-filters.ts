@@ -12,6 +12,8 @@ export interface TcpTarget {
   readonly weightedClusters?: readonly { readonly name: string; readonly weight: number }[];
   /** proto3 JSON duration. */
   readonly idleTimeout?: string;
+  /** proto3 JSON duration (DestinationRule tcp.maxConnectionDuration). */
+  readonly maxDownstreamConnectionDuration?: string;
 }
 
 export function tcpProxyFilter(t: TcpTarget): Json {
@@ -23,6 +25,7 @@ export function tcpProxyFilter(t: TcpTarget): Json {
       cluster: t.weightedClusters ? undefined : t.cluster,
       weightedClusters: t.weightedClusters ? { clusters: t.weightedClusters.map((c) => ({ name: c.name, weight: c.weight })) } : undefined,
       idleTimeout: t.idleTimeout,
+      maxDownstreamConnectionDuration: t.maxDownstreamConnectionDuration,
     }),
   };
 }
