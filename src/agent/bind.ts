@@ -14,7 +14,7 @@ import { defaultSidecarConfig, freezeSidecarConfig, type FrozenSidecarConfig, ty
 import { sidecarFlags, type FlagDef, type FlagKind } from './flags.ts';
 import { discoveryAddressProblem } from './discovery-address.ts';
 import { parsePrometheusAnnotations } from './metrics-merge.ts';
-import { discoveryAddressFromProxyConfig, PROXY_CONFIG_SOURCE } from './proxy-config-env.ts';
+import { discoveryAddressFromProxyConfig, parseProxyConfig, PROXY_CONFIG_SOURCE } from './proxy-config-env.ts';
 
 export type RawFlags = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -138,6 +138,8 @@ export function bindSidecarConfig(opts: { env: NodeJS.ProcessEnv; flags: RawFlag
     sources.set(d.field, sourceOf(d, true));
   }
   cfg.nodeMetadata = metadataFromEnv(opts.env);
+  const proxyConfigDoc = proxyConfig === undefined ? undefined : parseProxyConfig(proxyConfig);
+  if (proxyConfigDoc !== undefined && cfg.nodeMetadata['PROXY_CONFIG'] === undefined) cfg.nodeMetadata['PROXY_CONFIG'] = proxyConfigDoc;
   const label = (field: keyof SidecarConfig): string => sources.get(field) ?? `--${sidecarFlags.find((d) => d.field === field)?.long ?? field}`;
   if (cfg.registryPath === '' && cfg.discoveryAddress === '') {
     throw invalidFlag('--registry (or MIZZEN_REGISTRY)', '', 'the service registry path is required when there is no discovery address (--discovery-address, PILOT_DISCOVERY_ADDRESS, PROXY_CONFIG)');

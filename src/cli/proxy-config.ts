@@ -13,7 +13,7 @@ import { table } from '../runtime/client/table.ts';
 import { stateDirFrom } from '../runtime/state/paths.ts';
 import { clusterHeaders, clusterMatches, clusterRows } from './proxy-config/clusters.ts';
 import { bootstrapOf, clustersOf, endpointsOf, listenersOf, normalizeDump, routesOf, type ConfigDump, type Json } from './proxy-config/config-dump.ts';
-import { endpointHeaders, endpointRows } from './proxy-config/endpoints.ts';
+import { endpointHeaders, endpointRows, failedOutlierChecks } from './proxy-config/endpoints.ts';
 import { listenerHeaders, listenerMatches, listenerRows } from './proxy-config/listeners.ts';
 import { routeHeaders, routeRows } from './proxy-config/routes.ts';
 
@@ -30,14 +30,18 @@ function port(v: string | undefined): number | undefined {
   return Number(v);
 }
 
-async function loadDump(target: string | undefined, f: Flags): Promise<ConfigDump> {
-  if (f.file !== undefined) return normalizeDump(JSON.parse(readFileSync(f.file, 'utf8')) as ConfigDump);
+/** The pod's (or --file's) config dump; for endpoints also the hosts outlier detection ejected (admin /clusters). */
+async function loadDump(target: string | undefined, f: Flags, kind: string): Promise<{ dump: ConfigDump; ejected: Set<string> }> {
+  if (f.file !== undefined) return { dump: normalizeDump(JSON.parse(readFileSync(f.file, 'utf8')) as ConfigDump), ejected: new Set() };
   if (!target) throw invalidFlag('POD', '', 'name a pod (POD or POD.NAMESPACE), or give --file');
   const { netns } = await podNetns(stateDirFrom(f.stateDir), target, f.namespace);
-  return normalizeDump(JSON.parse(await httpGetInNetns(netns, 'http://127.0.0.1:15000/config_dump?include_eds')) as ConfigDump);
+  const dump = normalizeDump(JSON.parse(await httpGetInNetns(netns, 'http://127.0.0.1:15000/config_dump?include_eds')) as ConfigDump);
+  const wantsEndpoints = (kind === 'endpoint' || kind === 'all') && f.output === 'short';
+  const ejected = wantsEndpoints ? failedOutlierChecks(JSON.parse(await httpGetInNetns(netns, 'http://127.0.0.1:15000/clusters?format=json')) as Json) : new Set<string>();
+  return { dump, ejected };
 }
 
-function render(kind: string, dump: ConfigDump, f: Flags): string {
+function render(kind: string, dump: ConfigDump, f: Flags, ejected: ReadonlySet<string> = new Set()): string {
   const p = port(f.port);
   const out = (data: unknown, short: () => string): string => {
     if (f.output === 'json') return `${JSON.stringify(data, null, 2)}\n`;
@@ -51,11 +55,11 @@ function render(kind: string, dump: ConfigDump, f: Flags): string {
     case 'cluster': return out(clustersOf(dump).filter((c) => clusterMatches(c, cf)), () => table(clusterHeaders, clusterRows(clustersOf(dump), cf)));
     case 'route': return out(routesOf(dump).filter((r) => !f.name || r['name'] === f.name), () => table(routeHeaders, routeRows(routesOf(dump), f.name ? { name: f.name } : {})));
     case 'endpoint': {
-      const ef = { ...(f.cluster ? { cluster: f.cluster } : {}), ...(f.status ? { status: f.status } : {}), ...(f.address ? { address: f.address } : {}), ...(p !== undefined ? { port: p } : {}) };
+      const ef = { ...(f.cluster ? { cluster: f.cluster } : {}), ...(f.status ? { status: f.status } : {}), ...(f.address ? { address: f.address } : {}), ...(p !== undefined ? { port: p } : {}), failedOutlierCheck: ejected };
       return out(endpointsOf(dump).filter((e: Json) => !f.cluster || e['clusterName'] === f.cluster), () => table(endpointHeaders, endpointRows(endpointsOf(dump), ef)));
     }
     case 'bootstrap': return out(bootstrapOf(dump) ?? {}, () => `${JSON.stringify(bootstrapOf(dump) ?? {}, null, 2)}\n`);
-    default: return out(dump, () => ['cluster', 'listener', 'route', 'endpoint'].map((k) => render(k, dump, f)).join('\n'));
+    default: return out(dump, () => ['cluster', 'listener', 'route', 'endpoint'].map((k) => render(k, dump, f, ejected)).join('\n'));
   }
 }
 
@@ -82,7 +86,8 @@ export function registerProxyConfig(program: Command): void {
     .action(async (type: string, pod: string | undefined, f: Flags) => {
       if (!TYPES.includes(type)) throw invalidFlag('TYPE', type, `expected one of ${TYPES.join(', ')}`);
       if (!['short', 'json', 'yaml'].includes(f.output)) throw invalidFlag('-o/--output', f.output, 'expected short, json or yaml');
-      const dump = await loadDump(pod, f);
-      process.stdout.write(render(type.replace(/s$/, ''), dump, f));
+      const kind = type.replace(/s$/, '');
+      const { dump, ejected } = await loadDump(pod, f, kind);
+      process.stdout.write(render(kind, dump, f, ejected));
     });
 }

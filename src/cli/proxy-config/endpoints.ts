@@ -1,4 +1,8 @@
-/** `proxy-config endpoint`: istioctl's columns ENDPOINT, STATUS, OUTLIER CHECK, CLUSTER. */
+/**
+ * `proxy-config endpoint`: istioctl's columns ENDPOINT, STATUS, OUTLIER CHECK, CLUSTER. The
+ * outlier check comes, as istioctl takes it, from admin /clusters?format=json: FAILED for a host
+ * outlier detection has ejected, else OK.
+ */
 import { socketAddress, type Json } from './config-dump.ts';
 
 export interface EndpointFilter {
@@ -6,6 +10,20 @@ export interface EndpointFilter {
   readonly status?: string;
   readonly address?: string;
   readonly port?: number;
+  /** `cluster|ip:port` of the hosts /clusters shows with failedOutlierCheck. */
+  readonly failedOutlierCheck?: ReadonlySet<string>;
+}
+
+/** The failedOutlierCheck hosts of admin /clusters?format=json, as `cluster|ip:port`. */
+export function failedOutlierChecks(clusters: Json): Set<string> {
+  const out = new Set<string>();
+  for (const c of (clusters['clusterStatuses'] ?? []) as Json[]) {
+    for (const h of (c['hostStatuses'] ?? []) as Json[]) {
+      const sa = socketAddress(h['address']);
+      if (sa && (h['healthStatus'] as Json | undefined)?.['failedOutlierCheck'] === true) out.add(`${String(c['name'])}|${sa.address}:${sa.port}`);
+    }
+  }
+  return out;
 }
 
 export function endpointRows(assignments: readonly Json[], f: EndpointFilter): string[][] {
@@ -21,7 +39,8 @@ export function endpointRows(assignments: readonly Json[], f: EndpointFilter): s
         if (f.status && status !== f.status) continue;
         if (f.address && sa.address !== f.address) continue;
         if (f.port !== undefined && sa.port !== f.port) continue;
-        rows.push([`${sa.address}:${sa.port}`, status, String(lb['outlierCheck'] ?? 'OK'), cluster]);
+        const ejected = f.failedOutlierCheck?.has(`${cluster}|${sa.address}:${sa.port}`) ?? false;
+        rows.push([`${sa.address}:${sa.port}`, status, ejected ? 'FAILED' : 'OK', cluster]);
       }
     }
   }

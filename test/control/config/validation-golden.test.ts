@@ -165,6 +165,12 @@ describe('validation: the envelope', () => {
       assert.ok(r.resource.kind === 'VirtualService' && Object.isFrozen(r.resource.spec.http?.[0]?.route?.[0]?.destination));
     }
   });
+  it('accepts maglev without tableSize (regression: it was required; Envoy then uses 65537)', () => {
+    const r = validateResource({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'x', namespace: 'default' },
+      spec: { host: 'reviews', trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x-user', maglev: {} } } } } });
+    assert.ok(r.resource, JSON.stringify(r.issues));
+    assert.deepEqual(r.issues, []);
+  });
   it('keeps warnings beside a valid resource (deprecated fields)', () => {
     const r = validateResource(vs({ spec: { ...spec, http: [{ ...spec.http[0], mirror: { host: 'shadow' }, mirrorPercent: 5 }] } }));
     assert.ok(r.resource);

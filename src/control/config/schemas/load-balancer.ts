@@ -22,7 +22,7 @@ const consistentHash = object<ConsistentHashLB>('ConsistentHashLB', {
   maglev: object<{ tableSize?: number }>('MagLev', {
     tableSize: int({ min: 1, max: MAGLEV_MAX - 1, int64: true, what: 'a table size' }),
   }, {
-    required: ['tableSize'],
+    // Optional: Envoy's default table size (65537) when unset.
     rules: [(m, path, r) => {
       if (m.tableSize !== undefined && !isPrime(m.tableSize)) r.error([...path, 'tableSize'], m.tableSize, 'tableSize must be a prime number for maglev');
     }],

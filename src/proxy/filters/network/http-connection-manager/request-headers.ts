@@ -2,8 +2,10 @@
  * How the connection manager edits request headers before routing, as Envoy's
  * ConnectionManagerUtility does: hop-by-hop headers go (those named by Connection too);
  * x-forwarded-for gets the downstream address appended when use_remote_address is set (the
- * gateway), and is passed on untouched otherwise (sidecars, as Istio configures them);
- * x-forwarded-proto is set when absent; x-request-id is generated when absent (and replaced on
+ * gateway), and is passed on untouched otherwise (sidecars, as Istio configures them); with
+ * xff_num_trusted_hops N the client is the Nth address from the right of the x-forwarded-for
+ * received, and an external client is named in x-envoy-external-address (internal requests get
+ * x-envoy-internal); x-forwarded-proto is set when absent or when no hop is trusted; x-request-id is generated when absent (and replaced on
  * an external request at the edge unless preserve_external_request_id).
  */
 import { randomUUID } from 'node:crypto';
@@ -45,11 +47,18 @@ export function mutateRequestHeaders(h: HeaderMap, s: HcmSettings, ctx: RequestC
   let internal = true;
   if (s.useRemoteAddress && ctx.remoteIp) {
     const xff = headerValue(h, 'x-forwarded-for');
+    // xff_num_trusted_hops N: the client is the Nth address from the right of the XFF received.
+    const client = s.xffNumTrustedHops > 0 ? lastXffAddress(xff, s.xffNumTrustedHops) ?? ctx.remoteIp : ctx.remoteIp;
     h['x-forwarded-for'] = xff ? `${xff},${ctx.remoteIp}` : ctx.remoteIp;
-    internal = xff === undefined && isInternal(ctx.remoteIp);
-    h['x-forwarded-proto'] = ctx.scheme;
-    if (internal) h['x-envoy-internal'] = 'true';
-    else delete h['x-envoy-internal'];
+    internal = xff === undefined && isInternal(client);
+    // A trusted hop's x-forwarded-proto is kept; an untrusted one is overwritten.
+    if (s.xffNumTrustedHops === 0 || h['x-forwarded-proto'] === undefined) h['x-forwarded-proto'] = ctx.scheme;
+    if (internal) {
+      h['x-envoy-internal'] = 'true';
+    } else {
+      delete h['x-envoy-internal'];
+      h['x-envoy-external-address'] = client;
+    }
   } else if (h['x-forwarded-proto'] === undefined) {
     h['x-forwarded-proto'] = ctx.scheme;
   }
@@ -58,6 +67,12 @@ export function mutateRequestHeaders(h: HeaderMap, s: HcmSettings, ctx: RequestC
     if (h['x-request-id'] === undefined || (external && !s.preserveExternalRequestId)) h['x-request-id'] = randomUUID();
   }
   return internal;
+}
+
+/** The nth address from the right of an x-forwarded-for value (1 = the last), if it has that many. */
+function lastXffAddress(xff: string | undefined, n: number): string | undefined {
+  const parts = (xff ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  return parts[parts.length - n];
 }
 
 /** The client address Envoy trusts with xff_num_trusted_hops (for logs and RBAC). */
