@@ -1,6 +1,6 @@
 /**
  * The HTTP/1.1 upstream pool on real sockets against a real node:http server: keep-alive reuse,
- * max_requests_per_connection, the idle timeout, max_connection_duration (drain, the request in
+ * max_connections (requests queued as pending), max_requests_per_connection, the idle timeout, max_connection_duration (drain, the request in
  * flight completes), chunked and content-length bodies both ways, trailers, HEAD, 1xx, and the
  * reset reasons the router turns into Envoy's flags (UF connection failure, UC termination,
  * protocol error). Connections are counted on the server side.
@@ -120,6 +120,26 @@ describe('HTTP/1.1 upstream pool on real sockets', () => {
     for (const p of pools) p.close();
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('max_connections 1: concurrent requests wait as pending and go out one after another on the one connection; a pending request reset leaves the queue', async () => {
+    const p = pool({ maxConnections: 1 });
+    const first = exchange(p, { path: '/slow/150' });
+    const second = exchange(p, { method: 'POST', path: '/echo', headers: { 'content-type': 'text/plain' }, endStream: false }, [Buffer.from('held '), Buffer.from('body')]);
+    const dropped = exchange(p, { path: '/dropped' });
+    const third = exchange(p, { path: '/third' });
+    dropped.stream.abort();
+    dropped.done.catch(() => {});
+    assert.equal(p.connections, 1);
+    assert.equal(p.activeStreams, 3, 'the reset pending request no longer counts');
+    const [a, b, c] = await Promise.all([first.done, second.done, third.done]);
+    assert.equal(a.body, 'slow done');
+    const echoed = JSON.parse(b.body) as { method: string; body: string };
+    assert.deepEqual([echoed.method, echoed.body], ['POST', 'held body'], 'the held body went out after the head');
+    assert.equal(JSON.parse(c.body).url, '/third');
+    assert.deepEqual(new Set([a.local, b.local, c.local]).size, 1, 'one connection carried all three');
+    assert.equal(p.connections, 1);
+    assert.equal(p.activeStreams, 0);
   });
 
   it('reuses one keep-alive connection for sequential requests and sends the head as Envoy would', async () => {

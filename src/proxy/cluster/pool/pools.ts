@@ -34,7 +34,7 @@ export class HttpPools {
     const o: HostPoolOptions = {
       address: host.address, upstreamBind: cluster.upstreamBind, connectTimeoutMs: cluster.connectTimeoutMs,
       maxRequestsPerConnection: cluster.http.maxRequestsPerConnection, idleTimeoutMs: cluster.http.idleTimeoutMs || ENVOY_DEFAULT_UPSTREAM_IDLE_TIMEOUT_MS,
-      maxConnectionDurationMs: cluster.http.maxConnectionDurationMs ?? 0, tcpKeepalive: cluster.tcpKeepalive,
+      maxConnectionDurationMs: cluster.http.maxConnectionDurationMs ?? 0, tcpKeepalive: cluster.tcpKeepalive, maxConnections: cluster.maxConnections,
     };
     const pool = protocol === 'http2' ? new Http2Pool(o) : new Http1Pool(o);
     this.pools.set(key, { pool, cluster, host });

@@ -63,7 +63,7 @@ export function connectionPoolSuite(mesh: TrafficMesh): void {
     assert.equal(mesh.stat(stats, 'cluster.outbound|8080|budget|bare.traffic.svc.cluster.local.upstream_rq_retry_overflow'), 5);
   });
 
-  it('tcp maxConnections 1: the served requests share one connection to the app', { todo: 'the HTTP/1.1 pool opens a connection per active request: requests beyond maxConnections are admitted as pending but not queued behind the open connection' }, async () => {
+  it('tcp maxConnections 1: the served requests share one connection to the app (the pending one waits for it)', async () => {
     const burst = await mesh.send(Array.from({ length: 4 }, () => get('/narrow', { 'x-delay': '500' }, 'http://bare:8080')), { parallel: true });
     const used = new Set(burst.filter((b) => b.status === 200).map((b) => b.echo?.conn));
     assert.equal(used.size, 1, `one connection: ${[...used].join(' ')}`);
