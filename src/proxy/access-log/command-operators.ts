@@ -5,7 +5,7 @@
  * does; a number stays a number so the JSON encoding can type it.
  */
 import { hostname } from 'node:os';
-import { normalizeIp, type Address } from '../core/address.ts';
+import { formatAddress, normalizeIp, type Address } from '../core/address.ts';
 import type { HeaderMap, HttpStreamInfo } from '../core/http-stream-info.ts';
 import { responseFlagsString } from '../core/response-flags.ts';
 import type { StreamInfo } from '../core/stream-info.ts';
@@ -21,12 +21,7 @@ export const isHttp = (i: StreamInfo): i is HttpStreamInfo => (i as Partial<Http
 
 const http = <T>(f: (h: HttpStreamInfo) => T) => (i: StreamInfo): T | undefined => (isHttp(i) ? f(i) : undefined);
 
-const full = (a: Address | undefined): string | undefined => {
-  if (!a) return undefined;
-  const ip = normalizeIp(a.ip);
-  // A (normalized) address with a colon is IPv6: cheaper than isIPv6's RegExp on every log line.
-  return ip.includes(':') ? `[${ip}]:${a.port}` : `${ip}:${a.port}`;
-};
+const full = (a: Address | undefined): string | undefined => (a ? formatAddress(a) : undefined);
 const ipOf = (a: Address | undefined): string | undefined => (a ? normalizeIp(a.ip) : undefined);
 const portOf = (a: Address | undefined): number | undefined => a?.port;
 const orNone = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);

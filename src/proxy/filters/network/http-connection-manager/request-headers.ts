@@ -5,8 +5,9 @@
  * gateway), and is passed on untouched otherwise (sidecars, as Istio configures them); with
  * xff_num_trusted_hops N the client is the Nth address from the right of the x-forwarded-for
  * received, and an external client is named in x-envoy-external-address (internal requests get
- * x-envoy-internal); x-forwarded-proto is set when absent or when no hop is trusted; x-request-id is generated when absent (and replaced on
- * an external request at the edge unless preserve_external_request_id).
+ * x-envoy-internal); x-forwarded-proto is set when absent or when no hop is trusted;
+ * x-request-id is generated when absent (and replaced on an external request at the edge unless
+ * preserve_external_request_id).
  */
 import { randomUUID } from 'node:crypto';
 import type { HeaderMap } from '../../../core/http-stream-info.ts';
@@ -73,11 +74,4 @@ export function mutateRequestHeaders(h: HeaderMap, s: HcmSettings, ctx: RequestC
 function lastXffAddress(xff: string | undefined, n: number): string | undefined {
   const parts = (xff ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
   return parts[parts.length - n];
-}
-
-/** The client address Envoy trusts with xff_num_trusted_hops (for logs and RBAC). */
-export function trustedClientAddress(h: HeaderMap, s: HcmSettings, remoteIp: string | undefined): string | undefined {
-  if (s.xffNumTrustedHops === 0) return remoteIp;
-  const parts = (headerValue(h, 'x-forwarded-for') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
-  return parts[parts.length - 1 - s.xffNumTrustedHops] ?? parts[0] ?? remoteIp;
 }
