@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { mustRunCli, runCli, type CliResult } from '../helpers/cli.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'mizzen-egress-gw-'));
@@ -25,11 +25,7 @@ const GW = 'istio-egressgateway.istio-system.svc.cluster.local';
 const FAR_IP = '240.240.9.9';
 let gatewayPod = '';
 
-async function mustCli(args: readonly string[]): Promise<string> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const mustCli = (args: readonly string[]): Promise<string> => mustRunCli(args, { env });
 
 async function curl(url: string, extra: readonly string[]): Promise<{ status: number; body: string; stderr: string }> {
   const r = await cli(['exec', 'client', '-n', 'egress', '--', 'curl', '-sS', '--max-time', '10', ...extra, '-w', '\n@%{http_code}', url]);

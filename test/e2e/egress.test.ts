@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { mustRunCli, runCli, type CliResult } from '../helpers/cli.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
 const fixture = join(repoRoot, 'test', 'e2e', 'egress');
@@ -31,11 +31,7 @@ const CLIENT = 'client.egress';
 const FAR = 'far.other.svc.cluster.local';
 let extIp = '';
 
-async function mustCli(args: readonly string[]): Promise<string> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const mustCli = (args: readonly string[]): Promise<string> => mustRunCli(args, { env });
 
 /** curl from the client pod; the status code (000 when the connection failed) and the body. */
 async function curl(url: string, extra: readonly string[] = []): Promise<{ status: number; body: string }> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { mustRunCli, runCli, type CliResult } from '../helpers/cli.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
 export const FIXTURE = join(repoRoot, 'test', 'e2e', 'l4-routes');
@@ -34,10 +34,8 @@ export class L4Mesh {
     return runCli(args, { env: this.env });
   }
 
-  async must(args: readonly string[]): Promise<string> {
-    const r = await this.cli(args);
-    assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
+  must(args: readonly string[]): Promise<string> {
+    return mustRunCli(args, { env: this.env });
   }
 
   /** `mizzen up` of the fixture (plus `extra` folders), then waits until every client has echo's clusters. */

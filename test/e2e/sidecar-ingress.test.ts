@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { mustRunCli, runCli, type CliResult } from '../helpers/cli.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
 const fixture = join(repoRoot, 'test', 'e2e', 'sidecar-ingress');
@@ -21,11 +21,7 @@ const env = { ...process.env, MIZZEN_STATE_DIR: stateDir };
 const cli = (args: readonly string[]): Promise<CliResult> => runCli(args, { env });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function mustCli(args: readonly string[]): Promise<string> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const mustCli = (args: readonly string[]): Promise<string> => mustRunCli(args, { env });
 
 async function curl(url: string): Promise<{ status: number; body: string }> {
   const r = await cli(['exec', 'client', '-n', 'ing', '--', 'curl', '-sS', '--max-time', '5', '-w', '\n@%{http_code}', url]);

@@ -5,7 +5,7 @@
  * istiod has pushed a change to a sidecar (read back with `mizzen proxy-config ... -o json`).
  */
 import assert from 'node:assert/strict';
-import { runCli, type CliResult } from './cli.ts';
+import { mustRunCli, runCli, type CliResult } from './cli.ts';
 import { sh } from './netns.ts';
 
 export interface Reply {
@@ -31,10 +31,8 @@ export class Bookinfo {
     return runCli(args, { env: this.env });
   }
 
-  async mustCli(args: readonly string[]): Promise<string> {
-    const r = await this.cli(args);
-    assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
+  mustCli(args: readonly string[]): Promise<string> {
+    return mustRunCli(args, { env: this.env });
   }
 
   /** GETs each path in turn over one connection; extra curl arguments (headers, cookies) apply to all. */

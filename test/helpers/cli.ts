@@ -1,4 +1,5 @@
 /** Runs the real `mizzen` CLI in a child process and collects its output. */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cliEntry } from './paths.ts';
 
@@ -20,4 +21,11 @@ export function runCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv;
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/** runCli that must exit 0 (the failure names the command and its stderr); resolves with stdout. */
+export async function mustRunCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await runCli(args, opts);
+  assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliResult } from '../../helpers/cli.ts';
+import { mustRunCli, runCli, type CliResult } from '../../helpers/cli.ts';
 import { sh } from '../../helpers/netns.ts';
 import { cliEntry, repoRoot } from '../../helpers/paths.ts';
 
@@ -75,10 +75,8 @@ export class TrafficMesh {
     return runCli(args, { env: this.env });
   }
 
-  async mustCli(args: readonly string[]): Promise<string> {
-    const r = await this.cli(args);
-    assert.equal(r.code, 0, `mizzen ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
+  mustCli(args: readonly string[]): Promise<string> {
+    return mustRunCli(args, { env: this.env });
   }
 
   /** A fixture file with @NODE@, @APP@ and @CLI@ filled in, written under the state directory. */
